@@ -1,0 +1,89 @@
+package com.thortrading.app;
+
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.QuoteApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the REST API, {@code /health}, and the web UI; every error is a JSON body, never a trace.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServerVerticle.class);
+  private static final long HEALTH_TIMEOUT_MS = 2_000;
+
+  private final String host;
+  private final int port;
+  private final LiveDataRedis redis;
+  private final Pool pg;
+  private HttpServer server;
+
+  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg) {
+    this.host = host;
+    this.port = port;
+    this.redis = redis;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    new QuoteApi(redis).mount(router);
+    router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
+        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.route().handler(StaticHandler.create("webroot"));
+    router.route().last().handler(ctx -> error(ctx, 404, "NOT_FOUND", "Nothing at " + ctx.request().path()));
+    router.route().failureHandler(this::failure);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound: the configured one, or the one picked when it was 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private HealthChecks healthChecks() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("redis", HEALTH_TIMEOUT_MS, promise -> redis.ping()
+        .onSuccess(v -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+    checks.register("postgres", HEALTH_TIMEOUT_MS, promise -> pg.query("SELECT 1").execute()
+        .onSuccess(v -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+    return checks;
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    Throwable cause = ctx.failure();
+    if (status >= 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      error(ctx, status, "INTERNAL_ERROR", "The server could not complete the request; see its log");
+      return;
+    }
+    String message = cause != null && cause.getMessage() != null ? cause.getMessage() : "Request failed";
+    error(ctx, status, status == 404 ? "NOT_FOUND" : "BAD_REQUEST", message);
+  }
+
+  /** The one error shape of every API: {@code {"error":{"code":...,"message":...}}}. */
+  static void error(RoutingContext ctx, int status, String code, String message) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+  }
+}

@@ -1,0 +1,61 @@
+package com.thortrading.app;
+
+import java.util.Locale;
+
+/**
+ * Every configuration setting, defined once: its key in JSON files, its environment variable and its option.
+ *
+ * <p>Defaults live in {@code conf/thortrading.json} on the classpath; a {@code --conf} file, then environment
+ * variables, then command-line options override them, in that order.
+ */
+public enum Setting {
+  HTTP_PORT("PORT", "HTTP port of the REST API and web UI (0 picks a free port)"),
+  HTTP_HOST("HOST", "Address the HTTP server binds to (0.0.0.0 to serve other machines)"),
+  REDIS_URL("URL", "External Redis, e.g. redis://127.0.0.1:6379; empty starts an embedded Redis"),
+  PG_URL("URL", "External PostgreSQL, e.g. postgresql://user:pass@127.0.0.1:5432/thor; empty starts an embedded one"),
+  SOURCE("SOURCE", "Quote source: sim, replay or excel"),
+  POLL_INTERVAL_MS("MS", "How often the source is read, in milliseconds (10 to 3600000)"),
+  SYMBOLS("LIST", "Comma-separated symbols the sim source quotes"),
+  SIM_SEED("N", "Seed of the sim source's random walk: the same seed gives the same day"),
+  SIM_CHANGE_PROBABILITY("P", "Chance (0 to 1) that a sim symbol moves at each poll"),
+  REPLAY_FILE("FILE", "CSV to replay (header row with the workbook's labels; optional timestamp column)"),
+  REPLAY_SPEED("X", "Replay pace as a multiple of the recorded pace, e.g. 10 for ten times faster"),
+  REPLAY_LOOP("BOOL", "true: start the replay over at the end; false: hold the last quotes"),
+  EXCEL_WORKBOOK("NAME", "Workbook name as Excel shows it, e.g. ThorTrading.xlsx"),
+  EXCEL_SHEET("NAME", "Sheet holding the RTD quotes"),
+  JACOB_DLL_PATH("FILE", "Full path of jacob-1.18-x64.dll (or -x86 for 32-bit Java), for the excel source"),
+  DATA_DIR("DIR", "Where the embedded PostgreSQL keeps its data between runs"),
+  EMBEDDED_REDIS_PORT("PORT", "Port of the embedded Redis (0 picks a free port)"),
+  EMBEDDED_PG_PORT("PORT", "Port of the embedded PostgreSQL (0 picks a free port)");
+
+  private final String label;
+  private final String description;
+
+  Setting(String label, String description) {
+    this.label = label;
+    this.description = description;
+  }
+
+  /** The key in configuration files, e.g. {@code redis_url}. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The environment variable, e.g. {@code THOR_REDIS_URL}. */
+  public String env() {
+    return "THOR_" + name();
+  }
+
+  /** The command-line option, e.g. {@code --redis-url}. */
+  public String option() {
+    return "--" + key().replace('_', '-');
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public String description() {
+    return description;
+  }
+}

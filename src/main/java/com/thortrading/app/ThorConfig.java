@@ -1,0 +1,217 @@
+package com.thortrading.app;
+
+import com.thortrading.livedata.QuoteSymbols;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The service's validated configuration; built only through {@link #from}, which names any bad value. */
+public record ThorConfig(
+    int httpPort,
+    String httpHost,
+    Optional<String> redisUrl,
+    Optional<String> pgUrl,
+    SourceKind source,
+    Duration pollInterval,
+    List<String> symbols,
+    long simSeed,
+    double simChangeProbability,
+    Optional<Path> replayFile,
+    double replaySpeed,
+    boolean replayLoop,
+    String excelWorkbook,
+    String excelSheet,
+    String jacobDllPath,
+    Path dataDir,
+    int embeddedRedisPort,
+    int embeddedPgPort) {
+
+  /** Where quotes come from. */
+  public enum SourceKind { SIM, REPLAY, EXCEL }
+
+  /** A setting's text and where it came from ("THOR_HTTP_PORT", "--http-port", "http_port in my.json"). */
+  public record Value(String text, String origin) {
+  }
+
+  public static ThorConfig from(Map<Setting, Value> values) {
+    Reader r = new Reader(values);
+    SourceKind source = r.choice(Setting.SOURCE, SourceKind.class);
+    Optional<String> replayFile = r.optionalText(Setting.REPLAY_FILE);
+    if (source == SourceKind.REPLAY && replayFile.isEmpty()) {
+      throw new ConfigException(r.origin(Setting.SOURCE) + "=replay needs a file to replay: set "
+          + Setting.REPLAY_FILE.env() + " (or " + Setting.REPLAY_FILE.option() + ")");
+    }
+    return new ThorConfig(
+        r.integer(Setting.HTTP_PORT, 0, 65535),
+        r.text(Setting.HTTP_HOST),
+        r.optionalText(Setting.REDIS_URL).map(url -> r.url(Setting.REDIS_URL, url, Set.of("redis", "rediss"))),
+        r.optionalText(Setting.PG_URL).map(url -> r.url(Setting.PG_URL, url, Set.of("postgresql", "postgres"))),
+        source,
+        Duration.ofMillis(r.integer(Setting.POLL_INTERVAL_MS, 10, 3_600_000)),
+        r.symbols(Setting.SYMBOLS),
+        r.longInteger(Setting.SIM_SEED),
+        r.fraction(Setting.SIM_CHANGE_PROBABILITY),
+        replayFile.map(Path::of),
+        r.positive(Setting.REPLAY_SPEED),
+        r.bool(Setting.REPLAY_LOOP),
+        r.text(Setting.EXCEL_WORKBOOK),
+        r.text(Setting.EXCEL_SHEET),
+        r.optionalText(Setting.JACOB_DLL_PATH).orElse(""),
+        Path.of(r.text(Setting.DATA_DIR)),
+        r.integer(Setting.EMBEDDED_REDIS_PORT, 0, 65535),
+        r.integer(Setting.EMBEDDED_PG_PORT, 0, 65535));
+  }
+
+  /** Typed reads that fail with one line naming the setting, its origin, the value and what is expected. */
+  private static final class Reader {
+    private final Map<Setting, Value> values;
+
+    Reader(Map<Setting, Value> values) {
+      this.values = new EnumMap<>(Setting.class);
+      this.values.putAll(values);
+    }
+
+    String origin(Setting s) {
+      return value(s).origin();
+    }
+
+    private Value value(Setting s) {
+      Value v = values.get(s);
+      if (v == null) {
+        throw new ConfigException("Setting " + s.key() + " has no value (set " + s.env() + ")");
+      }
+      return v;
+    }
+
+    private ConfigException bad(Setting s, String expected) {
+      Value v = value(s);
+      return new ConfigException("Bad " + v.origin() + " '" + v.text() + "': " + expected);
+    }
+
+    String text(Setting s) {
+      String text = value(s).text().strip();
+      if (text.isEmpty()) {
+        throw bad(s, "must not be empty");
+      }
+      return text;
+    }
+
+    Optional<String> optionalText(Setting s) {
+      Value v = values.get(s);
+      return v == null || v.text().isBlank() ? Optional.empty() : Optional.of(v.text().strip());
+    }
+
+    int integer(Setting s, int min, int max) {
+      try {
+        int n = Integer.parseInt(value(s).text().strip());
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException notInt) {
+        // reported below
+      }
+      throw bad(s, "must be a whole number from " + min + " to " + max);
+    }
+
+    long longInteger(Setting s) {
+      try {
+        return Long.parseLong(value(s).text().strip());
+      } catch (NumberFormatException e) {
+        throw bad(s, "must be a whole number");
+      }
+    }
+
+    double fraction(Setting s) {
+      double d = number(s);
+      if (d < 0 || d > 1) {
+        throw bad(s, "must be a number from 0 to 1");
+      }
+      return d;
+    }
+
+    double positive(Setting s) {
+      double d = number(s);
+      if (!(d > 0) || Double.isInfinite(d)) {
+        throw bad(s, "must be a number above 0");
+      }
+      return d;
+    }
+
+    private double number(Setting s) {
+      try {
+        return Double.parseDouble(value(s).text().strip());
+      } catch (NumberFormatException e) {
+        throw bad(s, "must be a number");
+      }
+    }
+
+    boolean bool(Setting s) {
+      return switch (value(s).text().strip().toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1", "on" -> true;
+        case "false", "no", "0", "off" -> false;
+        default -> throw bad(s, "must be true or false");
+      };
+    }
+
+    <E extends Enum<E>> E choice(Setting s, Class<E> type) {
+      String text = value(s).text().strip().toUpperCase(Locale.ROOT);
+      try {
+        return Enum.valueOf(type, text);
+      } catch (IllegalArgumentException e) {
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+          names.add(constant.name().toLowerCase(Locale.ROOT));
+        }
+        throw bad(s, "must be one of " + String.join(", ", names));
+      }
+    }
+
+    List<String> symbols(Setting s) {
+      List<String> symbols = new ArrayList<>();
+      for (String part : value(s).text().split(",")) {
+        String symbol = QuoteSymbols.normalize(part);
+        if (symbol.isEmpty()) {
+          continue;
+        }
+        if (!QuoteSymbols.isValid(symbol)) {
+          throw bad(s, "'" + symbol + "' is not a symbol (letters, digits and . / $ : _ - & only)");
+        }
+        if (!symbols.contains(symbol)) {
+          symbols.add(symbol);
+        }
+      }
+      if (symbols.isEmpty()) {
+        throw bad(s, "must list at least one symbol, e.g. AAPL,MSFT,/ES");
+      }
+      return List.copyOf(symbols);
+    }
+
+    String url(Setting s, String text, Set<String> schemes) {
+      String example = schemes.contains("redis") ? "redis://127.0.0.1:6379"
+          : "postgresql://user:pass@127.0.0.1:5432/thor";
+      try {
+        URI uri = new URI(text);
+        if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+          throw bad(s, "must be a URL such as " + example);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+          throw bad(s, "has no host; expected a URL such as " + example);
+        }
+        if (uri.getPort() > 65535) {
+          throw bad(s, "has a port above 65535");
+        }
+        return text;
+      } catch (URISyntaxException e) {
+        throw bad(s, "is not a URL (" + e.getReason() + "); expected one such as " + example);
+      }
+    }
+  }
+}

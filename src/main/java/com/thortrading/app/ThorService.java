@@ -1,0 +1,137 @@
+package com.thortrading.app;
+
+import com.thortrading.livedata.ExcelQuoteSource;
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.QuotePollerVerticle;
+import com.thortrading.livedata.QuoteSource;
+import com.thortrading.livedata.QuoteSourceException;
+import com.thortrading.livedata.RedisPublisherVerticle;
+import com.thortrading.livedata.RedisSubscriberVerticle;
+import com.thortrading.livedata.ReplayQuoteSource;
+import com.thortrading.livedata.SimulatedQuoteSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole service in one process: its servers (external or embedded), its clients, and its verticles.
+ *
+ * <p>{@link #start} blocks until everything is up or fails with one line that says why; call it from
+ * {@code main} or a test thread, never from an event loop.
+ */
+public final class ThorService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ThorService.class);
+
+  private final Vertx vertx;
+  private final EmbeddedServices servers;
+  private final int httpPort;
+
+  private ThorService(Vertx vertx, EmbeddedServices servers, int httpPort) {
+    this.vertx = vertx;
+    this.servers = servers;
+    this.httpPort = httpPort;
+  }
+
+  public static ThorService start(ThorConfig config) throws Exception {
+    EmbeddedServices servers = EmbeddedServices.start(config);
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisOptions redisOptions = redisOptions(servers.redisUrl());
+      LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions));
+      Pool pg = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(4).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+          .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()))
+          .using(vertx)
+          .build();
+      mustReach("Redis", servers.redisUrl(), Setting.REDIS_URL, liveData.ping());
+      mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
+
+      QuoteSource source = quoteSource(config);
+      vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
+      vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions)).await();
+      try {
+        vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), Clock.systemUTC())).await();
+      } catch (QuoteSourceException e) {
+        throw new StartupException(e.getMessage());
+      }
+      HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg);
+      try {
+        vertx.deployVerticle(http).await();
+      } catch (Exception e) {
+        throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + " ("
+            + e.getMessage() + "); set THOR_HTTP_PORT to a free port");
+      }
+      ThorService service = new ThorService(vertx, servers, http.actualPort());
+      LOG.info("ThorTrading is up. Web UI: http://{}:{}/ | Redis: {}{} | PostgreSQL: {}{} | Quotes: {} every {} ms",
+          "0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost(), service.httpPort,
+          servers.redisUrl(), servers.redisEmbedded() ? " (embedded)" : "",
+          servers.pgUrl(), servers.pgEmbedded() ? " (embedded)" : "",
+          source.describe(), config.pollInterval().toMillis());
+      return service;
+    } catch (Exception | Error e) {
+      vertx.close().await();
+      servers.close();
+      throw e;
+    }
+  }
+
+  static RedisOptions redisOptions(String url) {
+    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(256);
+    options.getNetClientOptions().setConnectTimeout(3_000);
+    return options;
+  }
+
+  static QuoteSource quoteSource(ThorConfig config) {
+    return switch (config.source()) {
+      case SIM -> new SimulatedQuoteSource(config.symbols(), config.simSeed(), config.simChangeProbability());
+      case REPLAY -> new ReplayQuoteSource(config.replayFile().orElseThrow(), config.replaySpeed(), config.replayLoop());
+      case EXCEL -> ExcelQuoteSource.withJacob(config.excelWorkbook(), config.excelSheet(), config.jacobDllPath());
+    };
+  }
+
+  private static void mustReach(String what, String url, Setting setting, Future<Void> probe) {
+    try {
+      probe.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new StartupException("Cannot reach " + what + " at " + url + " (" + setting.env() + "): "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String redisUrl() {
+    return servers.redisUrl();
+  }
+
+  public String pgUrl() {
+    return servers.pgUrl();
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+    } finally {
+      servers.close();
+    }
+  }
+}

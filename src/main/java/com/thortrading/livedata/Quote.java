@@ -1,0 +1,54 @@
+package com.thortrading.livedata;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One symbol's quote as read from a source: field name to normalized text, and when it was read.
+ *
+ * <p>Values stay text (the design stores string prices) and are already normalized by {@link CellParser}:
+ * numbers are plain decimal strings, so {@link #decimal(String)} never sees binary noise. A missing field is
+ * absent from the map, never zero.
+ */
+public record Quote(String symbol, Map<String, String> fields, Instant timestamp) {
+
+  public Quote {
+    Objects.requireNonNull(symbol, "symbol");
+    if (symbol.isBlank()) {
+      throw new IllegalArgumentException("symbol is blank");
+    }
+    Objects.requireNonNull(timestamp, "timestamp");
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+  }
+
+  public Optional<String> field(String name) {
+    return Optional.ofNullable(fields.get(name));
+  }
+
+  /** The field as a decimal, or empty when it is missing or not a number. */
+  public Optional<BigDecimal> decimal(String name) {
+    String value = fields.get(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new BigDecimal(value));
+    } catch (NumberFormatException notANumber) {
+      return Optional.empty();
+    }
+  }
+
+  /** True when both quotes carry the same symbol and values, whenever they were read. */
+  public boolean sameValuesAs(Quote other) {
+    return other != null && symbol.equals(other.symbol) && fields.equals(other.fields);
+  }
+
+  public Quote withTimestamp(Instant when) {
+    return new Quote(symbol, fields, when);
+  }
+}

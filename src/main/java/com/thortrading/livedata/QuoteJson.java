@@ -1,0 +1,75 @@
+package com.thortrading.livedata;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The design's quote JSON, in one place: {@code {"symbol":"VFF","last":"3.00",...,"timestamp":"...Z"}}.
+ *
+ * <p>Every value is a string, as the original design stores them, so prices never pass through a double.
+ * The timestamp is UTC ISO-8601 to the millisecond.
+ */
+public final class QuoteJson {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private QuoteJson() {
+  }
+
+  public static String toJson(Quote quote) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put(QuoteField.SYMBOL, quote.symbol());
+    quote.fields().forEach(node::put);
+    node.put(QuoteField.TIMESTAMP, quote.timestamp().truncatedTo(ChronoUnit.MILLIS).toString());
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException impossible) {
+      throw new IllegalStateException("cannot write quote " + quote.symbol(), impossible);
+    }
+  }
+
+  /** Reads a quote written by {@link #toJson}, or by anything else that follows the design's shape. */
+  public static Quote fromJson(String json) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a quote: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject() || !node.path(QuoteField.SYMBOL).isTextual()) {
+      throw new IllegalArgumentException("not a quote: expected an object with a symbol");
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    Instant timestamp = Instant.EPOCH;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      JsonNode value = field.getValue();
+      switch (field.getKey()) {
+        case QuoteField.SYMBOL -> { }
+        case QuoteField.TIMESTAMP -> timestamp = parseTimestamp(value.asText());
+        default -> {
+          if (!value.isNull()) {
+            fields.put(field.getKey(), value.isNumber() ? value.decimalValue().toPlainString() : value.asText());
+          }
+        }
+      }
+    }
+    return new Quote(QuoteSymbols.normalize(node.get(QuoteField.SYMBOL).asText()), fields, timestamp);
+  }
+
+  private static Instant parseTimestamp(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package com.thortrading.livedata;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each polled batch to Redis in one pipelined round trip, one round trip at a time.
+ *
+ * <p>Batches that arrive while a write is in flight, or while Redis is down, merge into a
+ * {@link LatestQuoteBuffer}: only the newest quote per symbol waits, and it is flushed as soon as Redis answers
+ * again (retried with capped backoff). Nothing is lost that a reader could still want.
+ */
+public final class RedisPublisherVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisPublisherVerticle.class);
+
+  private final LiveDataRedis redis;
+  private final LatestQuoteBuffer pending = new LatestQuoteBuffer();
+  private final Backoff backoff;
+  private boolean writing;
+  private boolean waitingToRetry;
+  private long published;
+
+  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff) {
+    this.redis = redis;
+    this.backoff = backoff;
+  }
+
+  public RedisPublisherVerticle(LiveDataRedis redis) {
+    this(redis, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH, message -> {
+      pending.offer(message.body().quotes());
+      flush();
+    }).completion();
+  }
+
+  private void flush() {
+    if (writing || waitingToRetry || pending.isEmpty()) {
+      return;
+    }
+    List<Quote> batch = pending.drain();
+    writing = true;
+    redis.publishQuotes(batch).onComplete(result -> {
+      writing = false;
+      if (result.succeeded()) {
+        published += batch.size();
+        if (backoff.failures() > 0) {
+          LOG.info("Redis is back: flushed the newest quotes of {} symbols", batch.size());
+          backoff.reset();
+        }
+        flush();
+      } else {
+        pending.restore(batch);
+        Duration delay = backoff.nextDelay();
+        if (backoff.failures() == 1) {
+          LOG.warn("Cannot write quotes to Redis ({}); keeping the newest quote per symbol and retrying",
+              result.cause().getMessage());
+        }
+        waitingToRetry = true;
+        vertx.setTimer(delay.toMillis(), t -> {
+          waitingToRetry = false;
+          flush();
+        });
+      }
+    });
+  }
+
+  /** Quotes written so far. */
+  public long published() {
+    return published;
+  }
+
+  /** Symbols whose newest quote is waiting to be written. */
+  public int pendingSymbols() {
+    return pending.size();
+  }
+}

@@ -1,0 +1,136 @@
+package com.thortrading.livedata;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens to every quote channel in Redis and re-publishes each quote on this node's event bus at
+ * {@code quotes.<SYMBOL>}, local only, so a cluster never delivers one quote twice.
+ *
+ * <p>The Redis client never reconnects by itself: when the connection ends or fails this verticle connects
+ * again with capped backoff and subscribes again. Only (P)SUBSCRIBE ever goes over this connection, which keeps
+ * it safe on RESP2 servers (the Windows Redis 5), where a reply and a message cannot be told apart.
+ * Quotes published while disconnected are not replayed; consumers re-read the latest hash for a snapshot.
+ */
+public final class RedisSubscriberVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSubscriberVerticle.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final RedisOptions options;
+  private final Backoff backoff;
+  private Redis client;
+  private RedisConnection connection;
+  private boolean stopping;
+  private boolean subscribed;
+  private long received;
+
+  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff) {
+    this.options = options;
+    this.backoff = backoff;
+  }
+
+  public RedisSubscriberVerticle(RedisOptions options) {
+    this(options, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+  }
+
+  @Override
+  public Future<?> start() {
+    return subscribe();
+  }
+
+  private Future<Void> subscribe() {
+    client = Redis.createClient(vertx, options);
+    return client.connect().compose(conn -> {
+      connection = conn;
+      conn.handler(this::onMessage);
+      conn.endHandler(v -> lost(conn, "connection closed"));
+      conn.exceptionHandler(e -> lost(conn, e.getMessage()));
+      return conn.send(Request.cmd(Command.PSUBSCRIBE).arg(LiveDataRedis.QUOTE_CHANNEL_PATTERN)).<Void>mapEmpty();
+    }).onSuccess(v -> {
+      if (backoff.failures() > 0) {
+        LOG.info("Redis subscription to {} restored", LiveDataRedis.QUOTE_CHANNEL_PATTERN);
+      }
+      subscribed = true;
+      backoff.reset();
+    });
+  }
+
+  private void onMessage(Response message) {
+    if (message.size() < 4 || !"pmessage".equals(message.get(0).toString())) {
+      return; // psubscribe confirmations and anything else
+    }
+    Optional<String> symbol = LiveDataRedis.symbolOfChannel(message.get(2).toString());
+    if (symbol.isEmpty()) {
+      return;
+    }
+    JsonObject quote;
+    try {
+      quote = new JsonObject(message.get(3).toString());
+    } catch (RuntimeException notJson) {
+      LOG.debug("Ignoring a message on {} that is not JSON", message.get(2));
+      return;
+    }
+    received++;
+    vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), quote, LOCAL);
+  }
+
+  private void lost(RedisConnection conn, String why) {
+    if (conn != connection || stopping) {
+      return; // a stale connection's late event, or our own close
+    }
+    connection = null;
+    subscribed = false;
+    LOG.warn("Redis subscription lost ({}); reconnecting", why);
+    client.close();
+    retry();
+  }
+
+  private void retry() {
+    if (stopping) {
+      return;
+    }
+    vertx.setTimer(backoff.nextDelay().toMillis(), t -> {
+      if (stopping) {
+        return;
+      }
+      subscribe().onFailure(e -> {
+        LOG.debug("Redis reconnect failed: {}", e.getMessage());
+        connection = null;
+        client.close();
+        retry();
+      });
+    });
+  }
+
+  /** Whether the subscription is up right now. */
+  public boolean subscribed() {
+    return subscribed;
+  }
+
+  /** Quote messages received so far. */
+  public long received() {
+    return received;
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (connection != null) {
+      connection.close();
+    }
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+}

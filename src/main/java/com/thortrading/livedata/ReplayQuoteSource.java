@@ -1,0 +1,142 @@
+package com.thortrading.livedata;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a CSV saved from the quote sheet: same header labels, rows through the same {@link QuoteGridParser}.
+ *
+ * <p>With a timestamp column the rows play at their recorded pace times {@code speed}, and a poll returns the
+ * newest quote of every symbol played so far; at the end the replay starts over or holds its last state. Without
+ * one the whole sheet is served at every poll, like a static workbook.
+ */
+public final class ReplayQuoteSource implements QuoteSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplayQuoteSource.class);
+
+  private final Path file;
+  private final double speed;
+  private final boolean loop;
+  private final QuoteGridParser parser;
+
+  private List<String> fields;
+  private List<List<String>> staticRows;
+  private List<RecordedRow> recorded;
+  private final Map<String, Quote> played = new LinkedHashMap<>();
+  private int cursor;
+  private Instant wallStart;
+  private boolean finishedLogged;
+
+  public ReplayQuoteSource(Path file, double speed, boolean loop) {
+    if (!(speed > 0)) {
+      throw new IllegalArgumentException("replay speed must be above 0, got " + speed);
+    }
+    this.file = file;
+    this.speed = speed;
+    this.loop = loop;
+    this.parser = new QuoteGridParser(file.toString());
+  }
+
+  @Override
+  public String describe() {
+    return "replay " + file + (recorded != null ? " (" + recorded.size() + " recorded rows, speed " + speed + "x, "
+        + (loop ? "looping" : "stops at the end") + ")" : "");
+  }
+
+  @Override
+  public void open() throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new QuoteSourceException("Replay file " + file.toAbsolutePath() + " does not exist or cannot be read");
+    }
+    List<List<String>> grid = readCsv(file);
+    QuoteGridParser.Header header = parser.header(grid);
+    fields = header.fields();
+    int headerRow = header.row();
+    List<List<String>> rows = grid.subList(headerRow + 1, grid.size());
+    int timeColumn = fields.indexOf(QuoteField.TIMESTAMP);
+    if (timeColumn < 0) {
+      staticRows = rows;
+      return;
+    }
+    recorded = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      List<String> row = rows.get(i);
+      String text = timeColumn < row.size() ? row.get(timeColumn) : "";
+      if (text == null || text.isBlank()) {
+        continue;
+      }
+      int line = headerRow + i + 2;
+      Instant at = RecordedTime.parse(text)
+          .orElseThrow(() -> new QuoteSourceException("Replay file " + file + " line " + line + ": timestamp '"
+              + text + "' is not a date-time (use ISO-8601 such as 2025-12-08T14:30:00Z)"));
+      recorded.add(new RecordedRow(at, row));
+    }
+    if (recorded.isEmpty()) {
+      throw new QuoteSourceException("Replay file " + file + " has a timestamp column but no timed rows");
+    }
+    recorded.sort(Comparator.comparing(RecordedRow::at)); // stable: rows of one instant keep file order
+  }
+
+  @Override
+  public List<Quote> poll(Instant now) {
+    if (staticRows != null) {
+      return parser.parseRows(fields, staticRows, now);
+    }
+    if (wallStart == null) {
+      wallStart = now;
+    }
+    Instant recordedStart = recorded.get(0).at();
+    long elapsedNanos = Duration.between(wallStart, now).toNanos();
+    Instant reached = recordedStart.plusNanos((long) (elapsedNanos * speed));
+    List<List<String>> due = new ArrayList<>();
+    while (cursor < recorded.size() && !recorded.get(cursor).at().isAfter(reached)) {
+      due.add(recorded.get(cursor++).row());
+    }
+    for (Quote quote : parser.parseRows(fields, due, now)) {
+      played.put(quote.symbol(), quote);
+    }
+    if (cursor == recorded.size()) {
+      if (loop) {
+        cursor = 0;
+        wallStart = now;
+      } else if (!finishedLogged) {
+        finishedLogged = true;
+        LOG.info("Replay of {} finished; holding the last quotes (set THOR_REPLAY_LOOP=true to loop)", file);
+      }
+    }
+    List<Quote> current = new ArrayList<>(played.size());
+    played.values().forEach(q -> current.add(q.withTimestamp(now)));
+    return current;
+  }
+
+  private static List<List<String>> readCsv(Path file) throws IOException {
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    mapper.enable(CsvParser.Feature.TRIM_SPACES);
+    List<List<String>> grid = new ArrayList<>();
+    try (MappingIterator<List<String>> rows = mapper.readerForListOf(String.class)
+        .with(CsvSchema.emptySchema()).readValues(file.toFile())) {
+      while (rows.hasNext()) {
+        grid.add(rows.next());
+      }
+    }
+    return grid;
+  }
+
+  private record RecordedRow(Instant at, List<String> row) {
+  }
+}
