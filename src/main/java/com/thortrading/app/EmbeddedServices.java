@@ -45,8 +45,9 @@ public final class EmbeddedServices implements AutoCloseable {
       }
       throw e;
     }
-    return new EmbeddedServices(redis, pg,
-        config.redisUrl().orElseGet(redis::url), config.pgUrl().orElseGet(pg::url));
+    String redisUrl = redis != null ? redis.url() : config.redisUrl().orElseThrow();
+    String pgUrl = pg != null ? pg.url() : config.pgUrl().orElseThrow();
+    return new EmbeddedServices(redis, pg, redisUrl, pgUrl);
   }
 
   public String redisUrl() {

@@ -11,15 +11,15 @@ import java.util.Optional;
 /**
  * One symbol's quote as read from a source: field name to normalized text, and when it was read.
  *
- * <p>Values stay text (the design stores string prices) and are already normalized by {@link CellParser}:
+ * <p>The symbol is always trimmed and upper-case, however it was given. Values stay text (the design stores string prices) and are already normalized by {@link CellParser}:
  * numbers are plain decimal strings, so {@link #decimal(String)} never sees binary noise. A missing field is
  * absent from the map, never zero.
  */
 public record Quote(String symbol, Map<String, String> fields, Instant timestamp) {
 
   public Quote {
-    Objects.requireNonNull(symbol, "symbol");
-    if (symbol.isBlank()) {
+    symbol = QuoteSymbols.normalize(Objects.requireNonNull(symbol, "symbol"));
+    if (symbol.isEmpty()) {
       throw new IllegalArgumentException("symbol is blank");
     }
     Objects.requireNonNull(timestamp, "timestamp");

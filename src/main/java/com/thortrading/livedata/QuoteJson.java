@@ -1,8 +1,10 @@
 package com.thortrading.livedata;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,7 +21,10 @@ import java.util.Map;
  */
 public final class QuoteJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Numbers from other writers are read as BigDecimal: a price must never pass through a double.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private QuoteJson() {
   }

@@ -40,16 +40,16 @@ public final class QuotePollerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().registerCodec(new QuoteBatch.LocalCodec());
     // One thread for the source's whole life; a read is allowed a minute before Vert.x warns it is stuck.
     sourceThread = vertx.createSharedWorkerExecutor("quote-source", 1, 60, TimeUnit.SECONDS);
     return sourceThread.executeBlocking(() -> {
       source.open();
       return null;
     }).onSuccess(opened -> {
+      vertx.eventBus().registerCodec(new QuoteBatch.LocalCodec());
       LOG.info("Polling {} every {} ms", source.describe(), interval.toMillis());
       cycle();
-    });
+    }).onFailure(cannotOpen -> sourceThread.close());
   }
 
   private void cycle() {
@@ -71,6 +71,9 @@ public final class QuotePollerVerticle extends VerticleBase {
   }
 
   private void send(List<Quote> changed) {
+    if (stopping) {
+      return; // a read that finished after stop began: its batch has nowhere to go
+    }
     if (lastFailure != null) {
       LOG.info("Quote source {} is back", source.describe());
       lastFailure = null;
@@ -105,10 +108,13 @@ public final class QuotePollerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timerId);
-    vertx.eventBus().unregisterCodec(QuoteBatch.LocalCodec.NAME);
+    // The source thread runs one task at a time, so close() waits for a read in progress.
     return sourceThread.executeBlocking(() -> {
       source.close();
       return null;
-    }).eventually(() -> sourceThread.close());
+    }).eventually(() -> {
+      vertx.eventBus().unregisterCodec(QuoteBatch.LocalCodec.NAME);
+      return sourceThread.close();
+    });
   }
 }

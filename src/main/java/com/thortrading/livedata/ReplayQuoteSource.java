@@ -96,7 +96,9 @@ public final class ReplayQuoteSource implements QuoteSource {
     if (staticRows != null) {
       return parser.parseRows(fields, staticRows, now);
     }
-    if (wallStart == null) {
+    if (wallStart == null || (loop && cursor == recorded.size())) {
+      // First poll, or the poll after the last row played: the recording (re)starts now.
+      cursor = 0;
       wallStart = now;
     }
     Instant recordedStart = recorded.get(0).at();
@@ -109,14 +111,9 @@ public final class ReplayQuoteSource implements QuoteSource {
     for (Quote quote : parser.parseRows(fields, due, now)) {
       played.put(quote.symbol(), quote);
     }
-    if (cursor == recorded.size()) {
-      if (loop) {
-        cursor = 0;
-        wallStart = now;
-      } else if (!finishedLogged) {
-        finishedLogged = true;
-        LOG.info("Replay of {} finished; holding the last quotes (set THOR_REPLAY_LOOP=true to loop)", file);
-      }
+    if (cursor == recorded.size() && !loop && !finishedLogged) {
+      finishedLogged = true;
+      LOG.info("Replay of {} finished; holding the last quotes (set THOR_REPLAY_LOOP=true to loop)", file);
     }
     List<Quote> current = new ArrayList<>(played.size());
     played.values().forEach(q -> current.add(q.withTimestamp(now)));

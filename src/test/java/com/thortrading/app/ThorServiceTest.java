@@ -1,0 +1,124 @@
+package com.thortrading.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.testsupport.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** The service as an operator runs it: external Redis (so the test can stop it), embedded PostgreSQL, sim quotes. */
+class ThorServiceTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  @TempDir
+  static Path dataDir;
+
+  private static ThorService service;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("THOR_REDIS_URL", REDIS.url());
+    env.put("THOR_HTTP_PORT", "0");
+    env.put("THOR_POLL_INTERVAL_MS", "100");
+    env.put("THOR_DATA_DIR", dataDir.toString());
+    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
+    service = ThorService.start(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everySimulatedSymbolReachesTheRedisHashAndKeepsUpdating() {
+    try (Jedis jedis = REDIS.jedis()) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jedis.hkeys("live_data:latest:quotes"))
+          .containsExactlyInAnyOrder("AAPL", "MSFT", "SPY", "QQQ", "NVDA", "AMZN", "TSLA", "META", "GOOGL", "IWM",
+              "/ES", "$SPX"));
+      String first = jedis.hget("live_data:latest:quotes", "AAPL");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !jedis.hget("live_data:latest:quotes", "AAPL").equals(first));
+    }
+  }
+
+  @Test
+  void quotesApiServesTheHashAndA404ForAnUnknownSymbol() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> new JsonArray(get("/api/quotes").body()).size() == 12);
+
+    HttpResponse<String> es = get("/api/quotes/%2Fes");
+    assertThat(es.statusCode()).isEqualTo(200);
+    JsonObject quote = new JsonObject(es.body());
+    assertThat(quote.getString("symbol")).isEqualTo("/ES");
+    assertThat(quote.getString("last")).matches("\\d+\\.\\d{2}");
+    assertThat(quote.getString("timestamp")).endsWith("Z");
+
+    HttpResponse<String> unknown = get("/api/quotes/NOPE");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("content-type")).contains("application/json");
+    assertThat(new JsonObject(unknown.body()).getJsonObject("error").getString("message")).contains("NOPE");
+
+    HttpResponse<String> noRoute = get("/api/nothing/here");
+    assertThat(noRoute.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(noRoute.body()).getJsonObject("error").getString("code")).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  void healthIs200WhenRedisAndPostgresAnswerAnd503NamingRedisWhileItIsDown() throws Exception {
+    HttpResponse<String> up = get("/health");
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(up.body()).getString("status")).isEqualTo("UP");
+
+    REDIS.stop();
+    try {
+      HttpResponse<String> down = get("/health");
+      assertThat(down.statusCode()).isEqualTo(503);
+      JsonObject body = new JsonObject(down.body());
+      assertThat(body.getString("status")).isEqualTo("DOWN");
+      assertThat(body.getJsonArray("checks")).anySatisfy(check -> {
+        JsonObject c = (JsonObject) check;
+        assertThat(c.getString("id")).isEqualTo("redis");
+        assertThat(c.getString("status")).isEqualTo("DOWN");
+      });
+      assertThat(body.getJsonArray("checks")).anySatisfy(check -> {
+        JsonObject c = (JsonObject) check;
+        assertThat(c.getString("id")).isEqualTo("postgres");
+        assertThat(c.getString("status")).isEqualTo("UP");
+      });
+    } finally {
+      REDIS.restart();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/health").statusCode() == 200);
+    // The publisher and subscriber found their way back too: quotes are flowing into the new server.
+    try (Jedis jedis = REDIS.jedis()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> jedis.hlen("live_data:latest:quotes") == 12);
+    }
+  }
+}

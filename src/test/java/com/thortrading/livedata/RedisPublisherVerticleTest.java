@@ -1,0 +1,190 @@
+package com.thortrading.livedata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.testsupport.RedisServerExtension;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Redis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+
+@ExtendWith(VertxExtension.class)
+class RedisPublisherVerticleTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+
+  private static final Instant READ_AT = Instant.parse("2025-12-08T18:30:00Z");
+
+  private Vertx vertx;
+  private RedisPublisherVerticle publisher;
+  private LiveDataRedis liveData;
+
+  @BeforeEach
+  void deploy(Vertx vertx) {
+    REDIS.flush();
+    this.vertx = vertx;
+    vertx.eventBus().registerCodec(new QuoteBatch.LocalCodec());
+    liveData = new LiveDataRedis(Redis.createClient(vertx, REDIS.url()));
+    publisher = new RedisPublisherVerticle(liveData, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)));
+    vertx.deployVerticle(publisher).await();
+  }
+
+  @AfterEach
+  void restoreRedis() throws Exception {
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.ping();
+    } catch (Exception down) {
+      REDIS.restart();
+    }
+  }
+
+  private void send(Quote... quotes) {
+    vertx.eventBus().send(QuoteAddresses.POLLED_BATCH, new QuoteBatch(List.of(quotes)),
+        new DeliveryOptions().setCodecName(QuoteBatch.LocalCodec.NAME));
+  }
+
+  private static Quote quote(String symbol, String last, String bid) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("last", last);
+    fields.put("bid", bid);
+    return new Quote(symbol, fields, READ_AT);
+  }
+
+  /** Listens on every quote channel with a plain client until {@code expected} messages arrived. */
+  private static final class ChannelListener extends JedisPubSub implements AutoCloseable {
+    final List<String> messages = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch subscribed = new CountDownLatch(1);
+    private final Jedis jedis = REDIS.jedis();
+    private final Thread thread = new Thread(() -> jedis.psubscribe(this, LiveDataRedis.QUOTE_CHANNEL_PATTERN));
+
+    ChannelListener start() throws InterruptedException {
+      thread.start();
+      assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
+      return this;
+    }
+
+    @Override
+    public void onPSubscribe(String pattern, int count) {
+      subscribed.countDown();
+    }
+
+    @Override
+    public void onPMessage(String pattern, String channel, String message) {
+      messages.add(channel + " " + message);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      punsubscribe();
+      thread.join(5_000);
+      jedis.close();
+    }
+  }
+
+  @Test
+  void batchLandsInTheDesignsHashAndChannelsWithTheDesignsJson() throws Exception {
+    try (ChannelListener listener = new ChannelListener().start()) {
+      send(quote("VFF", "3.00", "2.95"), quote("/ES", "5250.25", "5250.00"));
+
+      String vffJson = "{\"symbol\":\"VFF\",\"last\":\"3.00\",\"bid\":\"2.95\",\"timestamp\":\"2025-12-08T18:30:00Z\"}";
+      String esJson = "{\"symbol\":\"/ES\",\"last\":\"5250.25\",\"bid\":\"5250.00\",\"timestamp\":\"2025-12-08T18:30:00Z\"}";
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listener.messages).hasSize(2));
+      assertThat(listener.messages).containsExactly("live_data:quotes:VFF " + vffJson, "live_data:quotes:/ES " + esJson);
+      try (Jedis jedis = REDIS.jedis()) {
+        assertThat(jedis.keys("*")).containsExactly("live_data:latest:quotes");
+        assertThat(jedis.hgetAll("live_data:latest:quotes")).isEqualTo(Map.of("VFF", vffJson, "/ES", esJson));
+      }
+    }
+  }
+
+  @Test
+  void oneBatchIsOneRoundTripWithOneHsetForEverySymbol() throws Exception {
+    send(quote("WARM", "1.00", "0.99")); // the pool's first connection says HELLO: keep it out of the count
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    List<Quote> batch = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      batch.add(quote("S" + i, "1" + i + ".00", "1" + i + ".00"));
+    }
+
+    try (Jedis jedis = REDIS.jedis()) {
+      long hsetsBefore = calls(jedis, "hset");
+      long publishesBefore = calls(jedis, "publish");
+      long readsBefore = readsProcessed(jedis);
+      send(batch.toArray(Quote[]::new));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 13);
+
+      // One read event for the whole pipelined batch, plus the INFO that asks.
+      assertThat(readsProcessed(jedis) - readsBefore).isEqualTo(2);
+
+      assertThat(calls(jedis, "hset") - hsetsBefore).isEqualTo(1);
+      assertThat(calls(jedis, "publish") - publishesBefore).isEqualTo(12);
+      assertThat(jedis.hlen("live_data:latest:quotes")).isEqualTo(13);
+    }
+  }
+
+  private static long readsProcessed(Jedis jedis) {
+    return Long.parseLong(infoField(jedis.info("stats"), "total_reads_processed"));
+  }
+
+  private static long calls(Jedis jedis, String command) {
+    String line = infoField(jedis.info("commandstats"), "cmdstat_" + command);
+    if (line == null) {
+      return 0;
+    }
+    return Long.parseLong(line.replaceAll("^calls=(\\d+),.*$", "$1"));
+  }
+
+  private static String infoField(String info, String name) {
+    return info.lines().filter(l -> l.startsWith(name + ":")).map(l -> l.substring(name.length() + 1).strip())
+        .findFirst().orElse(null);
+  }
+
+  @Test
+  void whileRedisIsDownOnlyTheNewestQuotePerSymbolIsKeptAndFlushedWhenItIsBack() throws Exception {
+    send(quote("A", "1.00", "0.99"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    REDIS.stop();
+
+    send(quote("A", "1.01", "1.00"));
+    send(quote("A", "1.02", "1.01"), quote("B", "2.00", "1.99"));
+    send(quote("A", "1.03", "1.02"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.pendingSymbols() == 2);
+    assertThat(publisher.published()).isEqualTo(1);
+
+    REDIS.restart();
+    await().atMost(Duration.ofSeconds(10)).until(() -> publisher.published() == 3);
+    assertThat(publisher.pendingSymbols()).isZero();
+    try (Jedis jedis = REDIS.jedis()) {
+      assertThat(jedis.hget("live_data:latest:quotes", "A")).contains("\"last\":\"1.03\"");
+      assertThat(jedis.hget("live_data:latest:quotes", "B")).contains("\"last\":\"2.00\"");
+    }
+  }
+
+  @Test
+  void latestQuotesReadBackThroughLiveDataRedis() {
+    liveData.publishQuote(quote("vff", "3.00", "2.95")).await();
+    liveData.setLatestQuote(quote("AAPL", "189.50", "189.49")).await();
+
+    assertThat(liveData.getLatestQuote("vff").await()).contains(quote("VFF", "3.00", "2.95"));
+    assertThat(liveData.getLatestQuote("NOPE").await()).isEmpty();
+    assertThat(liveData.getLatestQuotes().await()).extracting(Quote::symbol).containsExactly("AAPL", "VFF");
+  }
+}
