@@ -2,7 +2,16 @@ package com.thortrading.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +29,21 @@ class MainTest {
   private record Run(int exitCode, String stdout, String stderr) {
   }
 
-  private Run main(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private ProcessBuilder mainProcess(Map<String, String> env, List<String> jvmOptions, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("THOR_"));
     builder.environment().putAll(env);
     builder.environment().put("THOR_DATA_DIR", dataDir.toString());
-    Process process = builder.start();
+    return builder;
+  }
+
+  private Run main(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    Process process = mainProcess(env, List.of(), args).start();
     process.getOutputStream().close();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process ended").isTrue();
     return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
@@ -54,6 +68,28 @@ class MainTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.stderr().strip().lines()).hasSize(1).first().asString()
         .startsWith("thortrading: Cannot reach Redis at redis://127.0.0.1:" + closedPort + " (THOR_REDIS_URL)");
+  }
+
+  @Test
+  void defaultRunStartsEmbeddedServersServesHealthAndLoadsNothingOfJacob() throws Exception {
+    int port = EmbeddedRedis.freePort();
+    Path log = dataDir.resolve("run.log");
+    Process process = mainProcess(Map.of(), List.of("-Xlog:class+load=info"), "--http-port", String.valueOf(port))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+          .timeout(Duration.ofSeconds(5)).build();
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      String output = Files.readString(log);
+      assertThat(output).contains("ThorTrading is up. Web UI: http://127.0.0.1:" + port + "/")
+          .contains("(embedded) | PostgreSQL: postgresql://").contains("Quotes: sim (12 symbols) every 1000 ms");
+      assertThat(output).as("the sim run never loads JACOB").doesNotContain("com.jacob");
+    } finally {
+      process.destroy(); // SIGTERM: the shutdown hook stops Vert.x and both embedded servers
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+    }
   }
 
   @Test
