@@ -2,6 +2,8 @@ package com.thortrading.app;
 
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuoteApi;
+import com.thortrading.trades.InvalidRequestException;
+import com.thortrading.trades.TradesApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
+import java.math.BigDecimal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,19 +30,22 @@ public final class HttpServerVerticle extends VerticleBase {
   private final int port;
   private final LiveDataRedis redis;
   private final Pool pg;
+  private final BigDecimal startingCash;
   private HttpServer server;
 
-  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg) {
+  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash) {
     this.host = host;
     this.port = port;
     this.redis = redis;
     this.pg = pg;
+    this.startingCash = startingCash;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     new QuoteApi(redis).mount(router);
+    new TradesApi(vertx, startingCash).mount(router);
     router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
@@ -68,6 +74,15 @@ public final class HttpServerVerticle extends VerticleBase {
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
     Throwable cause = ctx.failure();
+    if (cause instanceof InvalidRequestException invalid) {
+      json(ctx, 400, TradesApi.invalid(invalid));
+      return;
+    }
+    if (status == 413) {
+      json(ctx, 400, TradesApi.invalid(new InvalidRequestException("body",
+          "is larger than " + TradesApi.MAX_BODY_BYTES / 1024 + " KiB")));
+      return;
+    }
     if (status >= 500) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
       error(ctx, status, "INTERNAL_ERROR", "The server could not complete the request; see its log");
@@ -79,11 +94,14 @@ public final class HttpServerVerticle extends VerticleBase {
 
   /** The one error shape of every API: {@code {"error":{"code":...,"message":...}}}. */
   static void error(RoutingContext ctx, int status, String code, String message) {
+    json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
   }
 }

@@ -1,6 +1,7 @@
 package com.thortrading.app;
 
 import com.thortrading.livedata.QuoteSymbols;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record ThorConfig(
     String excelWorkbook,
     String excelSheet,
     String jacobDllPath,
+    BigDecimal startingCash,
     Path dataDir,
     int embeddedRedisPort,
     int embeddedPgPort) {
@@ -65,6 +67,7 @@ public record ThorConfig(
         r.text(Setting.EXCEL_WORKBOOK),
         r.text(Setting.EXCEL_SHEET),
         r.optionalText(Setting.JACOB_DLL_PATH).orElse(""),
+        r.amount(Setting.STARTING_CASH),
         Path.of(r.text(Setting.DATA_DIR)),
         r.integer(Setting.EMBEDDED_REDIS_PORT, 0, 65535),
         r.integer(Setting.EMBEDDED_PG_PORT, 0, 65535));
@@ -151,6 +154,18 @@ public record ThorConfig(
       } catch (NumberFormatException e) {
         throw bad(s, "must be a number");
       }
+    }
+
+    BigDecimal amount(Setting s) {
+      try {
+        BigDecimal amount = new BigDecimal(value(s).text().strip());
+        if (amount.signum() >= 0 && amount.stripTrailingZeros().scale() <= 2) {
+          return amount.setScale(2, java.math.RoundingMode.UNNECESSARY);
+        }
+      } catch (NumberFormatException | ArithmeticException notAnAmount) {
+        // reported below
+      }
+      throw bad(s, "must be an amount of money such as 100000.00 (not negative, at most 2 decimals)");
     }
 
     boolean bool(Setting s) {

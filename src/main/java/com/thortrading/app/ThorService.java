@@ -1,5 +1,9 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.OrderEngine;
+import com.thortrading.accounts.OrderEngineVerticle;
+import com.thortrading.accounts.TradingStore;
 import com.thortrading.livedata.ExcelQuoteSource;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuotePollerVerticle;
@@ -49,12 +53,16 @@ public final class ThorService implements AutoCloseable {
       RedisOptions redisOptions = redisOptions(servers.redisUrl());
       LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions));
       Pool pg = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(4).setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+          .with(new PoolOptions().setMaxSize(6).setMaxWaitQueueSize(512)
+              .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
           .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()))
           .using(vertx)
           .build();
       mustReach("Redis", servers.redisUrl(), Setting.REDIS_URL, liveData.ping());
       mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
+
+      AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
+      vertx.deployVerticle(new OrderEngineVerticle(new OrderEngine(pg, new TradingStore(), liveData))).await();
 
       QuoteSource source = quoteSource(config);
       vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
@@ -64,7 +72,8 @@ public final class ThorService implements AutoCloseable {
       } catch (QuoteSourceException e) {
         throw new StartupException(e.getMessage());
       }
-      HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg);
+      HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
+          config.startingCash());
       try {
         vertx.deployVerticle(http).await();
       } catch (Exception e) {

@@ -1,0 +1,22 @@
+package com.thortrading.accounts;
+
+/** The event-bus addresses of the order engine, defined once. */
+public final class AccountAddresses {
+
+  public static final String PLACE_ORDER = "orders.place";
+  public static final String CANCEL_ORDER = "orders.cancel";
+  public static final String GET_ORDER = "orders.get";
+  public static final String LIST_ORDERS = "orders.list";
+  public static final String GET_ACCOUNT = "accounts.get";
+  public static final String CREATE_ACCOUNT = "accounts.create";
+
+  /** Prefix of each account's order updates: {@code orders.events.paper} (cluster-wide). */
+  public static final String ORDER_EVENTS_PREFIX = "orders.events.";
+
+  private AccountAddresses() {
+  }
+
+  public static String orderEvents(String account) {
+    return ORDER_EVENTS_PREFIX + account;
+  }
+}

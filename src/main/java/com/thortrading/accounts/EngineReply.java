@@ -1,0 +1,27 @@
+package com.thortrading.accounts;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/**
+ * The engine's answer to one request, and the order update to publish (once committed) when it changed one.
+ */
+public record EngineReply(EngineOutcome outcome, JsonObject body, Optional<JsonObject> orderEvent) {
+
+  public static EngineReply of(EngineOutcome outcome, JsonObject body) {
+    return new EngineReply(outcome, body, Optional.empty());
+  }
+
+  public static EngineReply error(EngineOutcome outcome, String code, String message) {
+    return of(outcome, errorBody(code, message));
+  }
+
+  public static JsonObject errorBody(String code, String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  /** The body sent on the event bus: the outcome travels with it. */
+  public JsonObject toMessage() {
+    return body.copy().put("outcome", outcome.name());
+  }
+}

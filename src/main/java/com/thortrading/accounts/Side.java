@@ -1,0 +1,4 @@
+package com.thortrading.accounts;
+
+/** Which way an order trades. */
+public enum Side { BUY, SELL }

@@ -1,0 +1,190 @@
+package com.thortrading.accounts;
+
+import com.thortrading.livedata.Quote;
+import com.thortrading.livedata.QuoteJson;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All SQL of accounts, positions, orders and fills, in one place. Methods that take a {@link SqlConnection} run
+ * inside the caller's transaction; the others may use the pool.
+ */
+public final class TradingStore {
+
+  private static final String ORDER_COLUMNS = "id, account_id, client_order_id, symbol, side, quantity, order_type, "
+      + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
+      + "reject_reason, created_at, updated_at";
+
+  private static final String ACCOUNT_COLUMNS = "id, cash, starting_cash, margin_enabled, allow_short";
+
+  /** Creates an account; false when the id is taken. */
+  public Future<Boolean> createAccount(SqlClient client, String id, BigDecimal cash) {
+    return client.preparedQuery("INSERT INTO accounts (id, cash, starting_cash) VALUES ($1, $2, $2) "
+            + "ON CONFLICT (id) DO NOTHING")
+        .execute(Tuple.of(id, cash))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Optional<Account>> account(SqlClient client, String id) {
+    return client.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = $1")
+        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::account));
+  }
+
+  /** Reads and locks the account row until the transaction ends: orders of one account happen one at a time. */
+  public Future<Optional<Account>> lockAccount(SqlConnection conn, String id) {
+    return conn.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::account));
+  }
+
+  public Future<Void> updateCash(SqlConnection conn, String id, BigDecimal cash) {
+    return conn.preparedQuery("UPDATE accounts SET cash = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, cash)).mapEmpty();
+  }
+
+  public Future<List<Position>> positions(SqlClient client, String account) {
+    return client.preparedQuery("SELECT symbol, quantity, average_cost, realized_pnl FROM positions "
+            + "WHERE account_id = $1 ORDER BY symbol")
+        .execute(Tuple.of(account))
+        .map(rows -> {
+          List<Position> positions = new ArrayList<>();
+          rows.forEach(row -> positions.add(position(row)));
+          return positions;
+        });
+  }
+
+  public Future<Position> position(SqlClient client, String account, String symbol) {
+    return client.preparedQuery("SELECT symbol, quantity, average_cost, realized_pnl FROM positions "
+            + "WHERE account_id = $1 AND symbol = $2")
+        .execute(Tuple.of(account, symbol))
+        .map(rows -> first(rows).map(TradingStore::position).orElse(Position.flat(symbol)));
+  }
+
+  public Future<Void> savePosition(SqlConnection conn, String account, Position p) {
+    return conn.preparedQuery("INSERT INTO positions (account_id, symbol, quantity, average_cost, realized_pnl) "
+            + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, symbol) DO UPDATE SET "
+            + "quantity = EXCLUDED.quantity, average_cost = EXCLUDED.average_cost, "
+            + "realized_pnl = EXCLUDED.realized_pnl, updated_at = now()")
+        .execute(Tuple.of(account, p.symbol(), p.quantity(), p.averageCost(), p.realizedPnl()))
+        .mapEmpty();
+  }
+
+  public Future<Optional<Order>> orderByClientOrderId(SqlClient client, String account, String clientOrderId) {
+    return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE account_id = $1 AND client_order_id = $2")
+        .execute(Tuple.of(account, clientOrderId)).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  public Future<Optional<Order>> order(SqlClient client, long id) {
+    return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = $1")
+        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  public Future<Optional<Order>> lockOrder(SqlConnection conn, long id) {
+    return conn.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  /** Newest first; each filter applies only when given. */
+  public Future<List<Order>> orders(SqlClient client, Optional<String> account, Optional<OrderStatus> status,
+      Optional<String> symbol, int limit) {
+    return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE ($1::text IS NULL OR account_id = $1) "
+            + "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR symbol = $3) ORDER BY id DESC LIMIT $4")
+        .execute(Tuple.of(account.orElse(null), status.map(Enum::name).orElse(null), symbol.orElse(null), limit))
+        .map(rows -> {
+          List<Order> orders = new ArrayList<>();
+          rows.forEach(row -> orders.add(order(row)));
+          return orders;
+        });
+  }
+
+  /** Records a new order in the state the engine decided; returns it as stored. */
+  public Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, long filledQuantity,
+      Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
+      Optional<Rejection> rejection) {
+    Tuple params = Tuple.tuple()
+        .addValue(r.account())
+        .addValue(r.clientOrderId().orElse(null))
+        .addValue(r.symbol())
+        .addValue(r.side().name())
+        .addValue(r.quantity())
+        .addValue(r.type().name())
+        .addValue(r.limitPrice().orElse(null))
+        .addValue(r.stopPrice().orElse(null))
+        .addValue(r.tif().name())
+        .addValue(status.name())
+        .addValue(filledQuantity)
+        .addValue(fillPrice.orElse(null))
+        .addValue(fillQuote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null))
+        .addValue(fillReason.orElse(null))
+        .addValue(rejection.map(x -> x.code().name()).orElse(null))
+        .addValue(rejection.map(Rejection::message).orElse(null));
+    return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
+            + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
+            + "reject_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+            + "RETURNING " + ORDER_COLUMNS)
+        .execute(params)
+        .map(rows -> order(rows.iterator().next()));
+  }
+
+  public Future<Void> insertFill(SqlConnection conn, Order order, long quantity, BigDecimal price, Optional<Quote> quote) {
+    return conn.preparedQuery("INSERT INTO fills (order_id, account_id, symbol, side, quantity, price, quote) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .execute(Tuple.tuple().addValue(order.id()).addValue(order.account()).addValue(order.symbol())
+            .addValue(order.side().name()).addValue(quantity).addValue(price)
+            .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)))
+        .mapEmpty();
+  }
+
+  /** Moves a NEW or WORKING order to a final status; empty when it was already final (nothing changes then). */
+  public Future<Optional<Order>> finish(SqlConnection conn, long id, OrderStatus status) {
+    return conn.preparedQuery("UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 "
+            + "AND status IN ('NEW', 'WORKING') RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.of(id, status.name())).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  private static Optional<Row> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+  }
+
+  private static Account account(Row row) {
+    return new Account(row.getString("id"), row.getBigDecimal("cash"), row.getBigDecimal("starting_cash"),
+        row.getBoolean("margin_enabled"), row.getBoolean("allow_short"));
+  }
+
+  private static Position position(Row row) {
+    return new Position(row.getString("symbol"), row.getLong("quantity"), row.getBigDecimal("average_cost"),
+        row.getBigDecimal("realized_pnl"));
+  }
+
+  private static Order order(Row row) {
+    Object quote = row.getValue("fill_quote");
+    return new Order(
+        row.getLong("id"),
+        row.getString("account_id"),
+        Optional.ofNullable(row.getString("client_order_id")),
+        row.getString("symbol"),
+        Side.valueOf(row.getString("side")),
+        row.getLong("quantity"),
+        OrderType.valueOf(row.getString("order_type")),
+        Optional.ofNullable(row.getBigDecimal("limit_price")),
+        Optional.ofNullable(row.getBigDecimal("stop_price")),
+        TimeInForce.valueOf(row.getString("tif")),
+        OrderStatus.valueOf(row.getString("status")),
+        row.getLong("filled_quantity"),
+        Optional.ofNullable(row.getBigDecimal("fill_price")),
+        quote instanceof JsonObject json ? Optional.of(QuoteJson.fromJson(json.encode())) : Optional.empty(),
+        Optional.ofNullable(row.getString("fill_reason")),
+        Optional.ofNullable(row.getString("reject_code")).map(RejectCode::valueOf),
+        Optional.ofNullable(row.getString("reject_reason")),
+        row.getOffsetDateTime("created_at").toInstant(),
+        row.getOffsetDateTime("updated_at").toInstant());
+  }
+}

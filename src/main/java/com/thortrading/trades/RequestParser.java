@@ -1,0 +1,288 @@
+package com.thortrading.trades;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.OrderRequest;
+import com.thortrading.accounts.OrderType;
+import com.thortrading.accounts.Side;
+import com.thortrading.accounts.TimeInForce;
+import com.thortrading.livedata.QuoteSymbols;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns request bodies into well-formed requests, or says what is wrong with each field: missing, wrong type,
+ * not positive, too many decimals, unknown. Numbers are read as exact decimals, never as doubles.
+ */
+public final class RequestParser {
+
+  /** The most decimals a price may carry: enough for Treasury 32nds (111.515625) and sub-penny stocks. */
+  public static final int MAX_PRICE_DECIMALS = 6;
+  private static final BigDecimal MAX_PRICE = new BigDecimal("1000000000");
+  private static final long MAX_QUANTITY = 1_000_000_000L;
+  private static final int MAX_CLIENT_ORDER_ID = 48;
+  private static final Pattern ACCOUNT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,47}");
+
+  private static final Set<String> ORDER_FIELDS = Set.of("account", "symbol", "side", "quantity", "order_type",
+      "limit_price", "stop_price", "tif", "client_order_id");
+  private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash");
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+  private RequestParser() {
+  }
+
+  /** A new order from {@code POST /api/trades/orders/active}. */
+  public static OrderRequest order(String body) {
+    JsonNode json = object(body, ORDER_FIELDS);
+    Fields f = new Fields(json);
+    String account = f.optionalText("account").map(a -> accountId(f, "account", a))
+        .orElse(AccountsSchema.DEFAULT_ACCOUNT);
+    String symbol = f.requiredText("symbol").map(s -> symbol(f, s)).orElse(null);
+    Side side = f.requiredText("side").flatMap(s -> f.choice("side", s, Side.class)).orElse(null);
+    long quantity = f.quantity("quantity");
+    OrderType type = f.requiredText("order_type").flatMap(s -> f.choice("order_type", s, OrderType.class)).orElse(null);
+    Optional<BigDecimal> limit = f.price("limit_price");
+    Optional<BigDecimal> stop = f.price("stop_price");
+    TimeInForce tif = f.optionalText("tif").flatMap(s -> f.choice("tif", s, TimeInForce.class)).orElse(TimeInForce.DAY);
+    Optional<String> clientOrderId = f.optionalText("client_order_id").map(id -> clientOrderId(f, id));
+    if (type != null) {
+      f.priceFitsType("limit_price", limit, type.needsLimit(), type);
+      f.priceFitsType("stop_price", stop, type.needsStop(), type);
+    }
+    f.throwIfAny();
+    return new OrderRequest(account, symbol, side, quantity, type, limit, stop, tif, clientOrderId);
+  }
+
+  /** A new account from {@code POST /api/accounts}: its id, and its cash (the configured default when absent). */
+  public record NewAccount(String id, Optional<BigDecimal> cash) {
+  }
+
+  public static NewAccount account(String body) {
+    Fields f = new Fields(object(body, ACCOUNT_FIELDS));
+    String id = f.requiredText("id").map(a -> accountId(f, "id", a)).orElse(null);
+    Optional<BigDecimal> cash = f.amount("cash");
+    f.throwIfAny();
+    return new NewAccount(id, cash);
+  }
+
+  /** An account id from a URL or a query: lower-case letters, digits, '-' and '_'. */
+  public static String accountId(String field, String raw) {
+    Fields f = new Fields(null);
+    String id = accountId(f, field, raw);
+    f.throwIfAny();
+    return id;
+  }
+
+  private static String accountId(Fields f, String field, String raw) {
+    String id = raw.strip().toLowerCase(Locale.ROOT);
+    if (!ACCOUNT_ID.matcher(id).matches()) {
+      f.error(field, "must be 1 to 48 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+    }
+    return id;
+  }
+
+  private static String symbol(Fields f, String raw) {
+    String symbol = QuoteSymbols.normalize(raw);
+    if (!QuoteSymbols.isValid(symbol)) {
+      f.error("symbol", "'" + raw + "' is not a symbol (letters, digits and . / $ : _ - & only, at most 64)");
+    }
+    return symbol;
+  }
+
+  private static String clientOrderId(Fields f, String id) {
+    if (id.length() > MAX_CLIENT_ORDER_ID) {
+      f.error("client_order_id", "must be at most " + MAX_CLIENT_ORDER_ID + " characters (got " + id.length() + ")");
+    } else if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl)) {
+      f.error("client_order_id", "must be 1 to 48 printable characters");
+    }
+    return id;
+  }
+
+  private static JsonNode object(String body, Set<String> known) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException("body", "is not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (json == null || !json.isObject()) {
+      throw new InvalidRequestException("body", "must be a JSON object");
+    }
+    List<FieldError> unknown = new ArrayList<>();
+    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        unknown.add(new FieldError(name, "is not a known field (known: " + String.join(", ", known.stream().sorted().toList()) + ")"));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidRequestException(unknown);
+    }
+    return json;
+  }
+
+  /** Reads fields and collects every error, so one reply names all that is wrong. */
+  private static final class Fields {
+    private final JsonNode json;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    Fields(JsonNode json) {
+      this.json = json;
+    }
+
+    void error(String field, String reason) {
+      errors.add(new FieldError(field, reason));
+    }
+
+    void throwIfAny() {
+      if (!errors.isEmpty()) {
+        throw new InvalidRequestException(errors);
+      }
+    }
+
+    private JsonNode node(String field) {
+      JsonNode node = json.get(field);
+      return node == null || node.isNull() ? null : node;
+    }
+
+    Optional<String> requiredText(String field) {
+      JsonNode node = node(field);
+      if (node == null) {
+        error(field, "is required");
+        return Optional.empty();
+      }
+      return text(field, node);
+    }
+
+    Optional<String> optionalText(String field) {
+      JsonNode node = node(field);
+      return node == null ? Optional.empty() : text(field, node);
+    }
+
+    private Optional<String> text(String field, JsonNode node) {
+      if (!node.isTextual()) {
+        error(field, "must be a string");
+        return Optional.empty();
+      }
+      if (node.textValue().isBlank()) {
+        error(field, "must not be empty");
+        return Optional.empty();
+      }
+      return Optional.of(node.textValue());
+    }
+
+    <E extends Enum<E>> Optional<E> choice(String field, String text, Class<E> type) {
+      try {
+        return Optional.of(Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+          names.add(constant.name());
+        }
+        error(field, "must be one of " + String.join(", ", names) + " (got '" + text + "')");
+        return Optional.empty();
+      }
+    }
+
+    long quantity(String field) {
+      JsonNode node = node(field);
+      if (node == null) {
+        error(field, "is required");
+        return 0;
+      }
+      BigDecimal value = number(node);
+      if (value == null) {
+        error(field, "must be a positive whole number (got " + node + ")");
+        return 0;
+      }
+      if (value.signum() <= 0) {
+        error(field, "must be positive (got " + value.toPlainString() + ")");
+        return 0;
+      }
+      if (value.stripTrailingZeros().scale() > 0) {
+        error(field, "must be a whole number of shares (got " + value.toPlainString() + ")");
+        return 0;
+      }
+      if (value.compareTo(BigDecimal.valueOf(MAX_QUANTITY)) > 0) {
+        error(field, "must be at most " + MAX_QUANTITY);
+        return 0;
+      }
+      return value.longValueExact();
+    }
+
+    Optional<BigDecimal> price(String field) {
+      Optional<BigDecimal> value = decimal(field, "a positive price");
+      value.ifPresent(v -> {
+        if (v.signum() <= 0) {
+          error(field, "must be positive (got " + v.toPlainString() + ")");
+        } else if (v.stripTrailingZeros().scale() > MAX_PRICE_DECIMALS) {
+          error(field, "has too many decimals (at most " + MAX_PRICE_DECIMALS + ", got " + v.toPlainString() + ")");
+        } else if (v.compareTo(MAX_PRICE) >= 0) {
+          error(field, "must be below " + MAX_PRICE.toPlainString());
+        }
+      });
+      return value;
+    }
+
+    Optional<BigDecimal> amount(String field) {
+      Optional<BigDecimal> value = decimal(field, "an amount");
+      value.ifPresent(v -> {
+        if (v.signum() < 0) {
+          error(field, "must not be negative (got " + v.toPlainString() + ")");
+        } else if (v.stripTrailingZeros().scale() > 2) {
+          error(field, "has too many decimals (at most 2, got " + v.toPlainString() + ")");
+        } else if (v.compareTo(MAX_PRICE.multiply(MAX_PRICE)) >= 0) {
+          error(field, "is too large");
+        }
+      });
+      return value;
+    }
+
+    private Optional<BigDecimal> decimal(String field, String what) {
+      JsonNode node = node(field);
+      if (node == null) {
+        return Optional.empty();
+      }
+      BigDecimal value = number(node);
+      if (value == null) {
+        error(field, "must be " + what + " as a decimal string or number (got " + node + ")");
+        return Optional.empty();
+      }
+      return Optional.of(value);
+    }
+
+    void priceFitsType(String field, Optional<BigDecimal> price, boolean needed, OrderType type) {
+      if (needed && price.isEmpty() && errors.stream().noneMatch(e -> e.field().equals(field))) {
+        error(field, "is required for " + type + " orders");
+      } else if (!needed && price.isPresent()) {
+        error(field, "is not allowed on " + type + " orders");
+      }
+    }
+
+    /** A JSON number or a decimal string, exactly; null when it is neither. */
+    private static BigDecimal number(JsonNode node) {
+      if (node.isNumber()) {
+        return node.decimalValue();
+      }
+      if (node.isTextual() && node.textValue().strip().matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)")) {
+        return new BigDecimal(node.textValue().strip());
+      }
+      return null;
+    }
+  }
+}

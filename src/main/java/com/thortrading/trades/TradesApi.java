@@ -1,0 +1,164 @@
+package com.thortrading.trades;
+
+import com.thortrading.accounts.AccountAddresses;
+import com.thortrading.accounts.AccountsJson;
+import com.thortrading.accounts.EngineOutcome;
+import com.thortrading.accounts.OrderStatus;
+import com.thortrading.livedata.QuoteSymbols;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/**
+ * The REST face of trading (the design's Trades app): parses and validates requests, asks the order engine
+ * over the event bus, and maps its answers to HTTP. It never touches Redis or PostgreSQL itself.
+ */
+public final class TradesApi {
+
+  /** Order bodies are a few hundred bytes; anything far larger is a mistake or an attack. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+  private static final int MAX_LIST = 1000;
+
+  private final Vertx vertx;
+  private final BigDecimal defaultStartingCash;
+  private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(10_000);
+
+  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash) {
+    this.vertx = vertx;
+    this.defaultStartingCash = defaultStartingCash;
+  }
+
+  public void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.post("/api/trades/orders/active").handler(body).handler(this::placeOrder);
+    router.get("/api/trades/orders").handler(this::listOrders);
+    router.get("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ORDER,
+        new JsonObject().put("id", orderId(ctx))));
+    router.delete("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.CANCEL_ORDER,
+        new JsonObject().put("id", orderId(ctx))));
+    router.post("/api/accounts").handler(body).handler(this::createAccount);
+    router.get("/api/accounts/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT, accountRequest(ctx)));
+    router.get("/api/accounts/:id/positions").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
+        accountRequest(ctx), reply -> reply.containsKey("account")
+            ? new JsonObject().put("positions", reply.getJsonObject("account").getJsonArray("positions"))
+            : reply));
+  }
+
+  private void placeOrder(RoutingContext ctx) {
+    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(RequestParser.order(ctx.body().asString())));
+  }
+
+  private void createAccount(RoutingContext ctx) {
+    RequestParser.NewAccount account = RequestParser.account(ctx.body().asString());
+    ask(ctx, AccountAddresses.CREATE_ACCOUNT, new JsonObject().put("id", account.id())
+        .put("cash", account.cash().orElse(defaultStartingCash).toPlainString()));
+  }
+
+  private void listOrders(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    String account = ctx.queryParams().get("account");
+    if (account != null && !account.isBlank()) {
+      query.put("account", RequestParser.accountId("account", account));
+    }
+    String status = ctx.queryParams().get("status");
+    if (status != null && !status.isBlank()) {
+      try {
+        query.put("status", OrderStatus.valueOf(status.strip().toUpperCase(Locale.ROOT)).name());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRequestException("status", "must be one of " + List.of(OrderStatus.values()));
+      }
+    }
+    String symbol = ctx.queryParams().get("symbol");
+    if (symbol != null && !symbol.isBlank()) {
+      query.put("symbol", QuoteSymbols.normalize(symbol));
+    }
+    query.put("limit", limit(ctx.queryParams().get("limit")));
+    ask(ctx, AccountAddresses.LIST_ORDERS, query);
+  }
+
+  private static int limit(String text) {
+    if (text == null || text.isBlank()) {
+      return 100;
+    }
+    try {
+      int limit = Integer.parseInt(text.strip());
+      if (limit >= 1 && limit <= MAX_LIST) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_LIST);
+  }
+
+  private static long orderId(RoutingContext ctx) {
+    String text = ctx.pathParam("id");
+    try {
+      long id = Long.parseLong(text);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException("id", "must be a positive whole number (got '" + text + "')");
+  }
+
+  private static JsonObject accountRequest(RoutingContext ctx) {
+    return new JsonObject().put("id", RequestParser.accountId("id", ctx.pathParam("id")));
+  }
+
+  private void ask(RoutingContext ctx, String address, JsonObject request) {
+    ask(ctx, address, request, UnaryOperator.identity());
+  }
+
+  private void ask(RoutingContext ctx, String address, JsonObject request, UnaryOperator<JsonObject> shape) {
+    vertx.eventBus().<JsonObject>request(address, request, requestOptions).onSuccess(reply -> {
+      JsonObject body = reply.body().copy();
+      EngineOutcome outcome = EngineOutcome.valueOf((String) body.remove("outcome"));
+      ctx.response().setStatusCode(status(outcome)).putHeader("content-type", "application/json")
+          .end(shape.apply(body).encode());
+    }).onFailure(failure -> {
+      boolean engineAway = failure instanceof ReplyException r
+          && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);
+      if (engineAway) {
+        ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", new JsonObject().put("code", "SERVICE_UNAVAILABLE")
+                .put("message", "The order engine is not answering; nothing was written, try again shortly")).encode());
+      } else {
+        ctx.fail(500, failure);
+      }
+    });
+  }
+
+  static int status(EngineOutcome outcome) {
+    return switch (outcome) {
+      case ACCEPTED -> 201;
+      case DUPLICATE, OK -> 200;
+      case REJECTED -> 422;
+      case CONFLICT -> 409;
+      case NOT_FOUND -> 404;
+      case INVALID -> 400;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  /** The body of a 400: the first problem as the error, and every problem with its field. */
+  public static JsonObject invalid(InvalidRequestException e) {
+    JsonArray fields = new JsonArray();
+    e.errors().forEach(f -> fields.add(new JsonObject().put("field", f.field()).put("message", f.message())));
+    FieldError first = e.errors().get(0);
+    return new JsonObject().put("error", new JsonObject().put("code", "INVALID_REQUEST").put("message", first.message())
+        .put("field", first.field()).put("errors", fields));
+  }
+}
