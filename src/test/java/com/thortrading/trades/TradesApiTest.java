@@ -1,0 +1,435 @@
+package com.thortrading.trades;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.app.ConfigLoader;
+import com.thortrading.app.ThorConfig;
+import com.thortrading.app.ThorService;
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The REST order API against the whole service: real PostgreSQL and Redis, quotes written into Redis by the
+ * test. Each test trades in an account of its own.
+ */
+class TradesApiTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+  private static ThorService service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> env = Map.of(
+        "THOR_REDIS_URL", REDIS.url(),
+        "THOR_PG_URL", PG.url(),
+        "THOR_HTTP_PORT", "0",
+        "THOR_SYMBOLS", "SIMONLY"); // the simulator stays out of the symbols these tests trade
+    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
+    service = ThorService.start(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------------
+
+  record Reply(int status, JsonObject body) {
+    JsonObject order() {
+      return body.getJsonObject("order");
+    }
+
+    JsonObject account() {
+      return body.getJsonObject("account");
+    }
+
+    String errorCode() {
+      return body.getJsonObject("error").getString("code");
+    }
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  private static Reply send(HttpRequest request) throws Exception {
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.headers().firstValue("content-type")).contains("application/json");
+    String body = response.body();
+    return new Reply(response.statusCode(), body.startsWith("[") ? new JsonObject().put("list", new JsonArray(body))
+        : new JsonObject(body));
+  }
+
+  private static HttpRequest post(String path, String body) {
+    return request(path).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  private static Reply get(String path) throws Exception {
+    return send(request(path).GET().build());
+  }
+
+  private static Reply order(String json) throws Exception {
+    return send(post("/api/trades/orders/active", json));
+  }
+
+  private static String newAccount(String cash) throws Exception {
+    String id = "acct-" + ACCOUNTS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    Reply created = send(post("/api/accounts", "{\"id\":\"" + id + "\",\"cash\":\"" + cash + "\"}"));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.account().getString("cash")).isEqualTo(new BigDecimal(cash).setScale(2).toPlainString());
+    return id;
+  }
+
+  private static void quote(String symbol, String json) {
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset("live_data:latest:quotes", symbol, json);
+    }
+  }
+
+  private static String market(String account, String symbol, String side, int quantity) {
+    return "{\"account\":\"" + account + "\",\"symbol\":\"" + symbol + "\",\"side\":\"" + side + "\",\"quantity\":"
+        + quantity + ",\"order_type\":\"MKT\"}";
+  }
+
+  private static String limit(String account, String symbol, String side, int quantity, String price) {
+    return "{\"account\":\"" + account + "\",\"symbol\":\"" + symbol + "\",\"side\":\"" + side + "\",\"quantity\":"
+        + quantity + ",\"order_type\":\"LMT\",\"limit_price\":\"" + price + "\"}";
+  }
+
+  // --- fill price ----------------------------------------------------------------------------------------
+
+  static Stream<Arguments> fillPriceTable() {
+    return Stream.of(
+        Arguments.of("{\"last\":\"3.00\",\"bid\":\"2.95\",\"ask\":\"3.05\",\"close\":\"2.90\"}", "3.00"),
+        Arguments.of("{\"bid\":\"2.95\",\"ask\":\"3.05\",\"close\":\"2.90\"}", "2.95"),
+        Arguments.of("{\"ask\":\"3.05\"}", "3.05"),
+        Arguments.of("{\"close\":\"2.90\"}", "2.90"),
+        Arguments.of("{\"last\":\"N/A\",\"bid\":\"0\",\"ask\":\"3.05\"}", "3.05"),
+        Arguments.of("{\"last\":\"N/A\",\"bid\":\"0\"}", null),
+        Arguments.of(null, null));
+  }
+
+  @ParameterizedTest(name = "quote {0} -> {1}")
+  @MethodSource("fillPriceTable")
+  void marketOrderFillsAtTheLiveQuoteOrIsRejected(String fields, String expectedPrice) throws Exception {
+    String account = newAccount("1000.00");
+    String symbol = "FP" + ACCOUNTS.incrementAndGet();
+    if (fields != null) {
+      quote(symbol, fields.replace("{", "{\"symbol\":\"" + symbol + "\",\"timestamp\":\"2025-12-08T18:30:00Z\","));
+    }
+
+    Reply reply = order(market(account, symbol, "BUY", 10));
+
+    if (expectedPrice != null) {
+      assertThat(reply.status()).isEqualTo(201);
+      assertThat(reply.order().getString("status")).isEqualTo("FILLED");
+      assertThat(reply.order().getString("fill_price")).isEqualTo(expectedPrice);
+      assertThat(reply.order().getJsonObject("fill_quote").getString("timestamp")).isEqualTo("2025-12-08T18:30:00Z");
+      assertThat(new BigDecimal(reply.account().getString("cash")))
+          .isEqualByComparingTo(new BigDecimal("1000").subtract(new BigDecimal(expectedPrice).multiply(BigDecimal.TEN)));
+    } else {
+      assertThat(reply.status()).isEqualTo(422);
+      assertThat(reply.errorCode()).isEqualTo("NO_LIVE_PRICE");
+      assertThat(reply.body().getJsonObject("error").getString("message"))
+          .isEqualTo("Cannot fill market order: no live market price available for " + symbol);
+      assertThat(reply.order().getString("status")).isEqualTo("REJECTED");
+      assertThat(reply.account().getString("cash")).isEqualTo("1000.00");
+    }
+  }
+
+  @Test
+  void limitGivenFillsAtTheLimitEvenWithoutAQuote() throws Exception {
+    String account = newAccount("1000.00");
+
+    Reply reply = order(limit(account, "NOQUOTE", "BUY", 4, "12.125"));
+
+    assertThat(reply.status()).isEqualTo(201);
+    assertThat(reply.order().getString("fill_price")).isEqualTo("12.125");
+    assertThat(reply.order().getString("fill_reason")).isEqualTo("limit price 12.125");
+    assertThat(reply.account().getString("cash")).isEqualTo("951.50");
+    assertThat(reply.body().getJsonObject("position").getLong("quantity")).isEqualTo(4);
+  }
+
+  // --- cash rules, P&L, net liq ----------------------------------------------------------------------
+
+  @Test
+  void marketBuyFillsAtLastAndCashDropsByExactlyQuantityTimesPrice() throws Exception {
+    String account = newAccount("100000.00");
+    quote("VFF", "{\"symbol\":\"VFF\",\"last\":\"3.00\",\"bid\":\"2.95\",\"ask\":\"3.05\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+
+    Reply reply = order(market(account, "VFF", "BUY", 100));
+
+    assertThat(reply.status()).isEqualTo(201);
+    assertThat(reply.order().getString("fill_price")).isEqualTo("3.00");
+    assertThat(reply.order().getJsonObject("fill_quote").getMap())
+        .containsEntry("last", "3.00").containsEntry("bid", "2.95").containsEntry("ask", "3.05");
+    assertThat(reply.account().getString("cash")).isEqualTo("99700.00");
+    assertThat(reply.account().getString("net_liq")).isEqualTo("100000.00");
+    assertThat(reply.account().getString("stock_buying_power")).isEqualTo("99700.00");
+    assertThat(reply.account().getString("option_buying_power")).isEqualTo("99700.00");
+    assertThat(reply.account().getString("day_trading_buying_power")).isEqualTo("99700.00");
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("99700.00");
+  }
+
+  @Test
+  void buysAndSellsKeepAverageCostRealizedPnlAndNetLiqToTheCent() throws Exception {
+    String account = newAccount("10000.00");
+    String symbol = "PNL" + ACCOUNTS.incrementAndGet();
+
+    assertThat(order(limit(account, symbol, "BUY", 100, "3.00")).status()).isEqualTo(201);
+    assertThat(order(limit(account, symbol, "BUY", 50, "3.30")).status()).isEqualTo(201);
+    assertThat(order(limit(account, symbol, "SELL", 60, "3.50")).status()).isEqualTo(201);
+    quote(symbol, "{\"symbol\":\"" + symbol + "\",\"last\":\"3.40\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+
+    Reply account1 = get("/api/accounts/" + account);
+    JsonObject a = account1.account();
+    // 10000 - 300 - 165 + 210 = 9745; 90 held at average 3.10, worth 90 * 3.40 = 306.00.
+    assertThat(a.getString("cash")).isEqualTo("9745.00");
+    assertThat(a.getString("market_value")).isEqualTo("306.00");
+    assertThat(a.getString("net_liq")).isEqualTo("10051.00");
+    JsonObject position = a.getJsonArray("positions").getJsonObject(0);
+    assertThat(position.getMap()).containsEntry("symbol", symbol).containsEntry("quantity", 90)
+        .containsEntry("average_cost", "3.10").containsEntry("last", "3.40").containsEntry("market_value", "306.00")
+        .containsEntry("unrealized_pnl", "27.00").containsEntry("realized_pnl", "24.00");
+    assertThat(get("/api/accounts/" + account + "/positions").body().getJsonArray("positions").getJsonObject(0))
+        .isEqualTo(position);
+
+    Reply tooMany = order(limit(account, symbol, "SELL", 91, "3.50"));
+    assertThat(tooMany.status()).isEqualTo(422);
+    assertThat(tooMany.errorCode()).isEqualTo("SELL_EXCEEDS_POSITION");
+    Reply none = order(limit(account, "NOTHELD", "SELL", 1, "3.50"));
+    assertThat(none.errorCode()).isEqualTo("NO_POSITION");
+    Reply broke = order(limit(account, symbol, "BUY", 10000, "3.00"));
+    assertThat(broke.errorCode()).isEqualTo("INSUFFICIENT_CASH");
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("9745.00");
+  }
+
+  @Test
+  void rejectedOrdersAreRecordedWithTheirReason() throws Exception {
+    String account = newAccount("10.00");
+
+    Reply rejected = order(limit(account, "ANY", "BUY", 100, "1.00"));
+    long id = rejected.order().getLong("id");
+
+    Reply stored = get("/api/trades/orders/" + id);
+    assertThat(stored.status()).isEqualTo(200);
+    assertThat(stored.order().getString("status")).isEqualTo("REJECTED");
+    assertThat(stored.order().getString("reject_code")).isEqualTo("INSUFFICIENT_CASH");
+    assertThat(stored.order().getString("reject_reason")).contains("costs 100.00");
+  }
+
+  // --- concurrency and idempotency --------------------------------------------------------------------
+
+  @Test
+  void sixtySimultaneousBuysNeverSpendMoreThanTheCash() throws Exception {
+    String account = newAccount("10000.00");
+    String symbol = "RACE" + ACCOUNTS.incrementAndGet();
+    quote(symbol, "{\"symbol\":\"" + symbol + "\",\"last\":\"100.01\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+
+    List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      inFlight.add(HTTP.sendAsync(post("/api/trades/orders/active", market(account, symbol, "BUY", 2)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> f : inFlight) {
+      statuses.add(f.get().statusCode());
+    }
+
+    assertThat(statuses).allMatch(s -> s == 201 || s == 422);
+    long filled = statuses.stream().filter(s -> s == 201).count();
+    assertThat(filled).isEqualTo(49); // 49 * 200.02 = 9800.98 fits; a 50th would need 10001.00
+    JsonArray fills = get("/api/trades/orders?account=" + account + "&status=FILLED&limit=1000").body()
+        .getJsonArray("orders");
+    BigDecimal spent = BigDecimal.ZERO;
+    for (int i = 0; i < fills.size(); i++) {
+      JsonObject o = fills.getJsonObject(i);
+      spent = spent.add(new BigDecimal(o.getString("fill_price")).multiply(BigDecimal.valueOf(o.getLong("quantity"))));
+    }
+    assertThat(fills.size()).isEqualTo(49);
+    BigDecimal cash = new BigDecimal(get("/api/accounts/" + account).account().getString("cash"));
+    assertThat(cash).isEqualByComparingTo(new BigDecimal("10000.00").subtract(spent)).isEqualByComparingTo("199.02");
+    assertThat(cash.signum()).isNotNegative();
+    assertThat(get("/api/trades/orders?account=" + account + "&status=REJECTED&limit=1000").body()
+        .getJsonArray("orders").size()).isEqualTo(11);
+  }
+
+  @Test
+  void sameClientOrderIdReturnsTheOriginalAndChangesNothing() throws Exception {
+    String account = newAccount("1000.00");
+    String body = "{\"account\":\"" + account + "\",\"symbol\":\"IDEM\",\"side\":\"BUY\",\"quantity\":1,"
+        + "\"order_type\":\"LMT\",\"limit_price\":\"10.00\",\"client_order_id\":\"my-order-1\"}";
+
+    Reply first = order(body);
+    Reply again = order(body);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.order()).isEqualTo(first.order());
+    assertThat(again.account().getString("cash")).isEqualTo("990.00");
+
+    Reply different = order(body.replace("\"quantity\":1", "\"quantity\":2"));
+    assertThat(different.status()).isEqualTo(409);
+    assertThat(different.errorCode()).isEqualTo("CLIENT_ORDER_ID_REUSED");
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("990.00");
+  }
+
+  @Test
+  void identicalRequestsAtTheSameInstantMakeOneOrder() throws Exception {
+    String account = newAccount("1000.00");
+    String body = "{\"account\":\"" + account + "\",\"symbol\":\"IDEM2\",\"side\":\"BUY\",\"quantity\":3,"
+        + "\"order_type\":\"LMT\",\"limit_price\":\"10.00\",\"client_order_id\":\"same-instant\"}";
+
+    List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      inFlight.add(HTTP.sendAsync(post("/api/trades/orders/active", body), HttpResponse.BodyHandlers.ofString()));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> f : inFlight) {
+      HttpResponse<String> r = f.get();
+      statuses.add(r.statusCode());
+      ids.add(new JsonObject(r.body()).getJsonObject("order").getLong("id"));
+    }
+
+    assertThat(statuses).containsOnlyOnce(201).containsOnly(201, 200);
+    assertThat(ids).containsOnly(ids.get(0));
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("970.00");
+  }
+
+  // --- REST contract ------------------------------------------------------------------------------------
+
+  @Test
+  void restContractStatusCodesAndErrorsNamingTheirFields() throws Exception {
+    String account = newAccount("1000.00");
+    Reply filled = order(limit(account, "CONTRACT", "BUY", 1, "5.00"));
+    long id = filled.order().getLong("id");
+    assertThat(filled.status()).isEqualTo(201);
+    assertThat(filled.order().fieldNames()).contains("id", "account", "symbol", "side", "quantity", "order_type",
+        "limit_price", "stop_price", "tif", "status", "filled_quantity", "fill_price", "reject_reason",
+        "client_order_id", "created_at", "updated_at", "fill_quote");
+
+    assertThat(get("/api/trades/orders/" + id).order()).isEqualTo(filled.order());
+    Reply cancelFilled = send(request("/api/trades/orders/" + id).DELETE().build());
+    assertThat(cancelFilled.status()).isEqualTo(409);
+    assertThat(cancelFilled.errorCode()).isEqualTo("ORDER_FINAL");
+    assertThat(get("/api/trades/orders/999999999").status()).isEqualTo(404);
+    assertThat(send(request("/api/trades/orders/999999999").DELETE().build()).status()).isEqualTo(404);
+    Reply badId = get("/api/trades/orders/abc");
+    assertThat(badId.status()).isEqualTo(400);
+    assertThat(badId.body().getJsonObject("error").getString("field")).isEqualTo("id");
+
+    Reply ghost = order(limit("ghost", "X", "BUY", 1, "1.00"));
+    assertThat(ghost.status()).isEqualTo(404);
+    assertThat(ghost.errorCode()).isEqualTo("ACCOUNT_NOT_FOUND");
+    assertThat(get("/api/accounts/ghost").status()).isEqualTo(404);
+
+    Reply notJson = send(post("/api/trades/orders/active", "symbol=AAPL"));
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.body().getJsonObject("error").getString("field")).isEqualTo("body");
+    Reply negative = order("{\"symbol\":\"X\",\"side\":\"BUY\",\"quantity\":-1,\"order_type\":\"MKT\"}");
+    assertThat(negative.status()).isEqualTo(400);
+    assertThat(negative.body().getJsonObject("error").getString("message")).isEqualTo("quantity: must be positive (got -1)");
+    Reply huge = send(post("/api/trades/orders/active", "{\"symbol\":\"" + "X".repeat(17 * 1024) + "\"}"));
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.body().getJsonObject("error").getString("message")).isEqualTo("body: is larger than 16 KiB");
+
+    Reply taken = send(post("/api/accounts", "{\"id\":\"" + account + "\"}"));
+    assertThat(taken.status()).isEqualTo(409);
+    assertThat(taken.errorCode()).isEqualTo("ACCOUNT_EXISTS");
+
+    Reply list = get("/api/trades/orders?account=" + account + "&limit=1");
+    assertThat(list.body().getJsonArray("orders")).hasSize(1);
+    assertThat(get("/api/trades/orders?status=SOMETIMES").status()).isEqualTo(400);
+    assertThat(get("/api/trades/orders?limit=0").status()).isEqualTo(400);
+    Reply unknownRoute = get("/api/trades/nowhere/else");
+    assertThat(unknownRoute.status()).isEqualTo(404);
+    assertThat(unknownRoute.errorCode()).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  void everyOrderChangeIsPublishedOnTheAccountsEventAddress() throws Exception {
+    String account = newAccount("1000.00");
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    service.vertx().eventBus().<JsonObject>consumer("orders.events." + account, m -> events.add(m.body()))
+        .completion().toCompletionStage().toCompletableFuture().get();
+
+    Reply filled = order(limit(account, "EVT", "BUY", 1, "5.00"));
+    Reply rejected = order(limit(account, "EVT", "SELL", 5, "5.00"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
+    assertThat(events.get(0)).isEqualTo(filled.order());
+    assertThat(events.get(1)).isEqualTo(rejected.order());
+  }
+
+  // --- outages ------------------------------------------------------------------------------------------
+
+  @Test
+  void postgresStoppedGives503AndOrdersSucceedAgainWhenItIsBack() throws Exception {
+    String account = newAccount("1000.00");
+    PG.stop();
+    try {
+      Reply down = order(limit(account, "PGDOWN", "BUY", 1, "5.00"));
+      assertThat(down.status()).isEqualTo(503);
+      assertThat(down.errorCode()).isEqualTo("SERVICE_UNAVAILABLE");
+      assertThat(down.body().getJsonObject("error").getString("message")).contains("PostgreSQL");
+    } finally {
+      PG.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> order(limit(account, "PGDOWN", "BUY", 1, "5.00")).status() == 201);
+    JsonArray orders = get("/api/trades/orders?account=" + account).body().getJsonArray("orders");
+    assertThat(orders).hasSize(1); // the order tried while down left nothing behind
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("995.00");
+  }
+
+  @Test
+  void redisDownGives503AndNothingIsWritten() throws Exception {
+    String account = newAccount("1000.00");
+    REDIS.stop();
+    try {
+      Reply down = order(market(account, "VFF", "BUY", 1));
+      assertThat(down.status()).isEqualTo(503);
+      assertThat(down.body().getJsonObject("error").getString("message")).contains("Redis");
+    } finally {
+      REDIS.restart();
+    }
+    assertThat(get("/api/trades/orders?account=" + account).body().getJsonArray("orders")).isEmpty();
+  }
+}
