@@ -31,22 +31,38 @@ public final class ConfigLoader {
     this.environment = environment;
   }
 
+  /** What the command line asks for: run the service, or create an account and exit. */
+  public record Launch(ThorConfig config, Optional<NewAccount> createAccount) {
+  }
+
+  /** {@code accounts create --id ID [--cash AMOUNT]}. */
+  public record NewAccount(String id, Optional<String> cash) {
+  }
+
   /** The configuration, or empty when {@code --help} or {@code --version} was answered on {@code out}. */
   public Optional<ThorConfig> load(String[] args, PrintWriter out) {
+    return launch(args, out).map(Launch::config);
+  }
+
+  /** Like {@link #load}, with the {@code accounts create} subcommand when it was given. */
+  public Optional<Launch> launch(String[] args, PrintWriter out) {
     CommandLine cli = new CommandLine(commandSpec());
+    cli.setOut(out);
     ParseResult parsed;
     try {
       parsed = cli.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
       throw new ConfigException(e.getMessage() + " (see --help)");
     }
-    if (cli.isUsageHelpRequested()) {
-      cli.usage(out);
+    if (CommandLine.printHelpIfRequested(parsed)) {
       return Optional.empty();
     }
-    if (cli.isVersionHelpRequested()) {
-      cli.printVersionHelp(out);
-      return Optional.empty();
+    Optional<NewAccount> newAccount = Optional.ofNullable(parsed.subcommand())
+        .map(ParseResult::subcommand)
+        .map(create -> new NewAccount(create.matchedOptionValue("--id", ""),
+            Optional.ofNullable(create.<String>matchedOptionValue("--cash", null))));
+    if (parsed.subcommand() != null && newAccount.isEmpty()) {
+      throw new ConfigException("accounts needs a command: accounts create --id ID [--cash AMOUNT]");
     }
     Map<Setting, ThorConfig.Value> values = new EnumMap<>(Setting.class);
     readJson(defaults(), "built-in default " + DEFAULTS_RESOURCE, values);
@@ -65,7 +81,7 @@ public final class ConfigLoader {
         values.put(s, new ThorConfig.Value(parsed.matchedOptionValue(s.option(), ""), s.option()));
       }
     }
-    return Optional.of(ThorConfig.from(values));
+    return Optional.of(new Launch(ThorConfig.from(values), newAccount));
   }
 
   static CommandSpec commandSpec() {
@@ -84,6 +100,19 @@ public final class ConfigLoader {
       spec.addOption(OptionSpec.builder(s.option()).paramLabel(s.label()).type(String.class)
           .description(s.description() + " [" + s.env() + "]").build());
     }
+    CommandSpec create = CommandSpec.create().name("create");
+    create.mixinStandardHelpOptions(true);
+    create.usageMessage().description("Creates a paper account in the configured PostgreSQL and exits.",
+        "With the embedded PostgreSQL, stop the service first (or use POST /api/accounts while it runs).");
+    create.addOption(OptionSpec.builder("--id").paramLabel("ID").type(String.class).required(true)
+        .description("Account id: 1 to 48 lower-case letters, digits, '-' or '_'").build());
+    create.addOption(OptionSpec.builder("--cash").paramLabel("AMOUNT").type(String.class)
+        .description("Starting cash (default: the starting_cash setting)").build());
+    CommandSpec accounts = CommandSpec.create().name("accounts");
+    accounts.mixinStandardHelpOptions(true);
+    accounts.usageMessage().description("Manages paper accounts.");
+    accounts.addSubcommand("create", new CommandLine(create));
+    spec.addSubcommand("accounts", new CommandLine(accounts));
     return spec;
   }
 

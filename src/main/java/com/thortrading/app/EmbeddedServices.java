@@ -27,10 +27,19 @@ public final class EmbeddedServices implements AutoCloseable {
 
   /** Blocking: starts what is missing (seconds for PostgreSQL's first initdb). Call it off any event loop. */
   public static EmbeddedServices start(ThorConfig config) throws IOException {
+    return start(config, true);
+  }
+
+  /** For commands that need only the database (account creation): Redis is neither started nor known. */
+  public static EmbeddedServices startPostgresOnly(ThorConfig config) throws IOException {
+    return start(config, false);
+  }
+
+  private static EmbeddedServices start(ThorConfig config, boolean needRedis) throws IOException {
     EmbeddedRedis redis = null;
     EmbeddedPg pg = null;
     try {
-      if (config.redisUrl().isEmpty()) {
+      if (needRedis && config.redisUrl().isEmpty()) {
         LOG.info("No THOR_REDIS_URL: starting an embedded Redis");
         redis = EmbeddedRedis.start(config.embeddedRedisPort());
       }
@@ -45,7 +54,7 @@ public final class EmbeddedServices implements AutoCloseable {
       }
       throw e;
     }
-    String redisUrl = redis != null ? redis.url() : config.redisUrl().orElseThrow();
+    String redisUrl = redis != null ? redis.url() : config.redisUrl().orElse(null);
     String pgUrl = pg != null ? pg.url() : config.pgUrl().orElseThrow();
     return new EmbeddedServices(redis, pg, redisUrl, pgUrl);
   }

@@ -11,19 +11,23 @@ public final class Main {
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
-    Optional<ThorConfig> config;
+    Optional<ConfigLoader.Launch> launch;
     try {
-      config = new ConfigLoader(System.getenv()).load(args, out);
+      launch = new ConfigLoader(System.getenv()).launch(args, out);
     } catch (ConfigException e) {
       System.err.println("thortrading: " + e.getMessage());
       System.exit(2);
       return;
     }
-    if (config.isEmpty()) {
+    if (launch.isEmpty()) {
       return; // --help or --version answered
     }
+    if (launch.get().createAccount().isPresent()) {
+      System.exit(AccountsCommand.create(launch.get().config(), launch.get().createAccount().get(), out));
+      return;
+    }
     try {
-      ThorService service = ThorService.start(config.get());
+      ThorService service = ThorService.start(launch.get().config());
       Runtime.getRuntime().addShutdownHook(new Thread(service::close, "thortrading-shutdown"));
     } catch (StartupException e) {
       System.err.println("thortrading: " + e.getMessage());

@@ -88,6 +88,14 @@ public final class RequestParser {
     return id;
   }
 
+  /** A cash amount given as text (the command line): not negative, at most 2 decimals. */
+  public static BigDecimal cash(String field, String text) {
+    Fields f = new Fields(JsonNodeFactory.instance.objectNode().put(field, text));
+    BigDecimal cash = f.amount(field).orElse(null);
+    f.throwIfAny();
+    return cash;
+  }
+
   private static String accountId(Fields f, String field, String raw) {
     String id = raw.strip().toLowerCase(Locale.ROOT);
     if (!ACCOUNT_ID.matcher(id).matches()) {

@@ -93,6 +93,24 @@ class MainTest {
   }
 
   @Test
+  void accountsCreateMakesAnAccountOnceAndSaysSo() throws Exception {
+    try (EmbeddedPg pg = EmbeddedPg.start(0, null)) {
+      Map<String, String> env = Map.of("THOR_PG_URL", pg.url());
+
+      Run created = main(env, "accounts", "create", "--id", "alice", "--cash", "2500.50");
+      Run again = main(env, "accounts", "create", "--id", "alice");
+      Run bad = main(env, "accounts", "create", "--id", "alice", "--cash", "-5");
+
+      assertThat(created.exitCode()).isZero();
+      assertThat(created.stdout()).contains("Created account alice with 2500.50 cash");
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.stderr().strip()).isEqualTo("thortrading: account alice already exists");
+      assertThat(bad.exitCode()).isEqualTo(2);
+      assertThat(bad.stderr().strip()).isEqualTo("thortrading: --cash: must not be negative (got -5)");
+    }
+  }
+
+  @Test
   void helpListsTheSettingsAndExitsCleanly() throws Exception {
     Run run = main(Map.of(), "--help");
 
