@@ -24,6 +24,7 @@ public enum Setting {
   EXCEL_WORKBOOK("NAME", "Workbook name as Excel shows it, e.g. ThorTrading.xlsx"),
   EXCEL_SHEET("NAME", "Sheet holding the RTD quotes"),
   JACOB_DLL_PATH("FILE", "Full path of jacob-1.18-x64.dll (or -x86 for 32-bit Java), for the excel source"),
+  HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),
   DATA_DIR("DIR", "Where the embedded PostgreSQL keeps its data between runs"),
   EMBEDDED_REDIS_PORT("PORT", "Port of the embedded Redis (0 picks a free port)"),

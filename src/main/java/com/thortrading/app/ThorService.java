@@ -51,7 +51,7 @@ public final class ThorService implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       RedisOptions redisOptions = redisOptions(servers.redisUrl());
-      LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions));
+      LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions), config.historyLength());
       Pool pg = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(6).setMaxWaitQueueSize(512)
               .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))

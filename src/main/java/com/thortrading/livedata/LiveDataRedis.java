@@ -24,11 +24,27 @@ public final class LiveDataRedis {
   public static final String QUOTE_CHANNEL_PREFIX = "live_data:quotes:";
   /** What a subscriber listens to for every symbol's quotes. */
   public static final String QUOTE_CHANNEL_PATTERN = QUOTE_CHANNEL_PREFIX + "*";
+  /** Prefix of each symbol's quote history stream (design §10): {@code live_data:history:AAPL}. */
+  public static final String HISTORY_PREFIX = "live_data:history:";
+  /** Field of a history entry that holds the quote's JSON. */
+  static final String HISTORY_FIELD = "quote";
+  public static final long DEFAULT_HISTORY_LENGTH = 10_000;
 
   private final Redis redis;
+  private final long historyLength;
+
+  /** @param historyLength about how many quotes each symbol's history keeps ({@code MAXLEN ~}); 0 keeps none */
+  public LiveDataRedis(Redis redis, long historyLength) {
+    this.redis = redis;
+    this.historyLength = historyLength;
+  }
 
   public LiveDataRedis(Redis redis) {
-    this.redis = redis;
+    this(redis, DEFAULT_HISTORY_LENGTH);
+  }
+
+  public static String historyKey(String symbol) {
+    return HISTORY_PREFIX + symbol;
   }
 
   public static String quoteChannel(String symbol) {
@@ -44,7 +60,9 @@ public final class LiveDataRedis {
 
   /**
    * Stores and publishes quotes in one pipelined round trip: one HSET with every symbol, then a PUBLISH per
-   * quote. Not a MULTI: a reader may briefly see the hash ahead of the channel, which is harmless for a snapshot.
+   * quote, and an XADD per quote to its history stream (trimmed with {@code MAXLEN ~}, which lets Redis trim
+   * whole nodes cheaply). Not a MULTI: a reader may briefly see the hash ahead of the channel, which is
+   * harmless for a snapshot.
    */
   public Future<Void> publishQuotes(List<Quote> quotes) {
     if (quotes.isEmpty()) {
@@ -61,6 +79,12 @@ public final class LiveDataRedis {
     commands.add(hset);
     for (int i = 0; i < quotes.size(); i++) {
       commands.add(Request.cmd(Command.PUBLISH).arg(quoteChannel(quotes.get(i).symbol())).arg(json.get(i)));
+    }
+    if (historyLength > 0) {
+      for (int i = 0; i < quotes.size(); i++) {
+        commands.add(Request.cmd(Command.XADD).arg(historyKey(quotes.get(i).symbol())).arg("MAXLEN").arg("~")
+            .arg(historyLength).arg("*").arg(HISTORY_FIELD).arg(json.get(i)));
+      }
     }
     return redis.batch(commands).mapEmpty();
   }
@@ -85,6 +109,30 @@ public final class LiveDataRedis {
   /** Every stored latest quote, by symbol. */
   public Future<List<Quote>> getLatestQuotes() {
     return redis.send(Request.cmd(Command.HGETALL).arg(LATEST_QUOTES_KEY)).map(LiveDataRedis::quotesOfHash);
+  }
+
+  /**
+   * A symbol's recorded quotes, oldest first: those recorded at or after {@code since} (epoch ms; 0 for all),
+   * at most {@code limit}.
+   */
+  public Future<List<Quote>> history(String symbol, long sinceEpochMillis, int limit) {
+    return redis.send(Request.cmd(Command.XRANGE).arg(historyKey(QuoteSymbols.normalize(symbol)))
+            .arg(sinceEpochMillis + "-0").arg("+").arg("COUNT").arg(limit))
+        .map(entries -> {
+          List<Quote> quotes = new ArrayList<>();
+          if (entries != null) {
+            for (Response entry : entries) {
+              // [id, [field, value, ...]]
+              Response fields = entry.get(1);
+              for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if (HISTORY_FIELD.equals(fields.get(i).toString())) {
+                  quotes.add(QuoteJson.fromJson(fields.get(i + 1).toString()));
+                }
+              }
+            }
+          }
+          return quotes;
+        });
   }
 
   /** Answers when Redis does; the health check's probe. */

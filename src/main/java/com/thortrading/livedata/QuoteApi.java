@@ -4,10 +4,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.NoSuchElementException;
 
-/** The HTTP face of live data: {@code GET /api/quotes} and {@code GET /api/quotes/{symbol}}. */
+/** The HTTP face of live data: latest quotes, one symbol's latest, and a symbol's recorded history. */
 public final class QuoteApi {
+
+  private static final int MAX_HISTORY = 10_000;
 
   private final LiveDataRedis redis;
 
@@ -18,6 +21,7 @@ public final class QuoteApi {
   public void mount(Router router) {
     router.get("/api/quotes").handler(this::all);
     router.get("/api/quotes/:symbol").handler(this::one);
+    router.get("/api/quotes/:symbol/history").handler(this::history);
   }
 
   private void all(RoutingContext ctx) {
@@ -26,6 +30,53 @@ public final class QuoteApi {
       quotes.forEach(q -> body.add(new JsonObject(QuoteJson.toJson(q))));
       ctx.json(body);
     }).onFailure(ctx::fail);
+  }
+
+  /** {@code ?since=} ISO-8601 instant or epoch milliseconds; {@code ?limit=} 1 to 10000 (default 1000). */
+  private void history(RoutingContext ctx) {
+    String symbol = QuoteSymbols.normalize(ctx.pathParam("symbol"));
+    long since;
+    int limit;
+    try {
+      since = since(ctx.queryParams().get("since"));
+      limit = limit(ctx.queryParams().get("limit"));
+    } catch (IllegalArgumentException bad) {
+      ctx.fail(400, bad);
+      return;
+    }
+    redis.history(symbol, since, limit).onSuccess(quotes -> {
+      JsonArray body = new JsonArray();
+      quotes.forEach(q -> body.add(new JsonObject(QuoteJson.toJson(q))));
+      ctx.json(body);
+    }).onFailure(ctx::fail);
+  }
+
+  private static long since(String text) {
+    if (text == null || text.isBlank()) {
+      return 0;
+    }
+    String t = text.strip();
+    try {
+      return t.matches("\\d+") ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("since: must be an ISO-8601 time such as 2025-12-08T14:30:00Z or epoch "
+          + "milliseconds (got '" + text + "')");
+    }
+  }
+
+  private static int limit(String text) {
+    if (text == null || text.isBlank()) {
+      return 1000;
+    }
+    try {
+      int limit = Integer.parseInt(text.strip());
+      if (limit >= 1 && limit <= MAX_HISTORY) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_HISTORY + " (got '" + text + "')");
   }
 
   private void one(RoutingContext ctx) {

@@ -121,4 +121,23 @@ class ThorServiceTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> jedis.hlen("live_data:latest:quotes") == 12);
     }
   }
+
+  @Test
+  void historyEndpointServesRecordedQuotesOldestFirst() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> new JsonArray(get("/api/quotes/AAPL/history").body()).size() >= 3);
+
+    JsonArray three = new JsonArray(get("/api/quotes/aapl/history?limit=3").body());
+    assertThat(three).hasSize(3);
+    String first = three.getJsonObject(0).getString("timestamp");
+    String last = three.getJsonObject(2).getString("timestamp");
+    assertThat(first.compareTo(last)).isLessThanOrEqualTo(0);
+    JsonArray since = new JsonArray(get("/api/quotes/AAPL/history?since=" + last).body());
+    assertThat(since.getJsonObject(0).getString("timestamp")).isGreaterThanOrEqualTo(last);
+    assertThat(new JsonArray(get("/api/quotes/AAPL/history?since=2999-01-01T00:00:00Z").body())).isEmpty();
+
+    HttpResponse<String> bad = get("/api/quotes/AAPL/history?since=yesterday");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("message")).startsWith("since:");
+    assertThat(get("/api/quotes/AAPL/history?limit=0").statusCode()).isEqualTo(400);
+  }
 }

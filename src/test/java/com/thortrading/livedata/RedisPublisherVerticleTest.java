@@ -109,7 +109,10 @@ class RedisPublisherVerticleTest {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listener.messages).hasSize(2));
       assertThat(listener.messages).containsExactly("live_data:quotes:VFF " + vffJson, "live_data:quotes:/ES " + esJson);
       try (Jedis jedis = REDIS.jedis()) {
-        assertThat(jedis.keys("*")).containsExactly("live_data:latest:quotes");
+        assertThat(jedis.keys("*")).containsExactlyInAnyOrder("live_data:latest:quotes", "live_data:history:VFF",
+            "live_data:history:/ES");
+        assertThat(jedis.xrange("live_data:history:VFF", "-", "+")).singleElement()
+            .satisfies(entry -> assertThat(entry.getFields()).isEqualTo(Map.of("quote", vffJson)));
         assertThat(jedis.hgetAll("live_data:latest:quotes")).isEqualTo(Map.of("VFF", vffJson, "/ES", esJson));
       }
     }
@@ -127,6 +130,7 @@ class RedisPublisherVerticleTest {
     try (Jedis jedis = REDIS.jedis()) {
       long hsetsBefore = calls(jedis, "hset");
       long publishesBefore = calls(jedis, "publish");
+      long xaddsBefore = calls(jedis, "xadd");
       long readsBefore = readsProcessed(jedis);
       send(batch.toArray(Quote[]::new));
       await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 13);
@@ -136,6 +140,7 @@ class RedisPublisherVerticleTest {
 
       assertThat(calls(jedis, "hset") - hsetsBefore).isEqualTo(1);
       assertThat(calls(jedis, "publish") - publishesBefore).isEqualTo(12);
+      assertThat(calls(jedis, "xadd") - xaddsBefore).isEqualTo(12);
       assertThat(jedis.hlen("live_data:latest:quotes")).isEqualTo(13);
     }
   }
@@ -186,5 +191,24 @@ class RedisPublisherVerticleTest {
     assertThat(liveData.getLatestQuote("vff").await()).contains(quote("VFF", "3.00", "2.95"));
     assertThat(liveData.getLatestQuote("NOPE").await()).isEmpty();
     assertThat(liveData.getLatestQuotes().await()).extracting(Quote::symbol).containsExactly("AAPL", "VFF");
+  }
+
+  @Test
+  void historyKeepsEveryQuoteOldestFirstCappedNearTheConfiguredLength(Vertx vertx) {
+    LiveDataRedis capped = new LiveDataRedis(Redis.createClient(vertx, REDIS.url()), 100);
+    for (int i = 0; i < 1000; i++) {
+      capped.publishQuote(new Quote("HIST", Map.of("last", i + ".00"), Instant.ofEpochMilli(1_000 + i))).await();
+    }
+
+    try (Jedis jedis = REDIS.jedis()) {
+      // MAXLEN ~ trims whole nodes only: at least the cap, never unbounded.
+      assertThat(jedis.xlen("live_data:history:HIST")).isBetween(100L, 300L);
+    }
+    List<Quote> all = capped.history("hist", 0, 10_000).await();
+    assertThat(all.get(all.size() - 1).fields()).containsEntry("last", "999.00");
+    assertThat(all).extracting(q -> q.timestamp().toEpochMilli()).isSorted();
+    assertThat(capped.history("HIST", 0, 5).await()).hasSize(5);
+    assertThat(capped.history("HIST", System.currentTimeMillis() + 60_000, 5).await()).isEmpty();
+    assertThat(capped.history("NONE", 0, 5).await()).isEmpty();
   }
 }
