@@ -13,6 +13,13 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import com.thortrading.stream.AccountAccess;
+import com.thortrading.stream.FanoutMetrics;
+import com.thortrading.stream.FanoutOptions;
+import com.thortrading.stream.SockJsFanout;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.math.BigDecimal;
 import org.slf4j.Logger;
@@ -31,14 +38,20 @@ public final class HttpServerVerticle extends VerticleBase {
   private final LiveDataRedis redis;
   private final Pool pg;
   private final BigDecimal startingCash;
+  private final FanoutOptions fanoutOptions;
+  private final MeterRegistry meters;
   private HttpServer server;
+  private SockJsFanout fanout;
 
-  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash) {
+  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
+      FanoutOptions fanoutOptions, MeterRegistry meters) {
     this.host = host;
     this.port = port;
     this.redis = redis;
     this.pg = pg;
     this.startingCash = startingCash;
+    this.fanoutOptions = fanoutOptions;
+    this.meters = meters;
   }
 
   @Override
@@ -46,13 +59,28 @@ public final class HttpServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new QuoteApi(redis).mount(router);
     new TradesApi(vertx, startingCash).mount(router);
+    // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
+    fanout = new SockJsFanout(vertx, fanoutOptions, redis, AccountAccess.OPEN, new FanoutMetrics(meters));
+    router.route("/eventbus/*").subRouter(fanout.router());
+    if (meters instanceof PrometheusMeterRegistry) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    }
     router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().handler(StaticHandler.create("webroot"));
     router.route().last().handler(ctx -> error(ctx, 404, "NOT_FOUND", "Nothing at " + ctx.request().path()));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (fanout != null) {
+      fanout.close();
+    }
+    return Future.succeededFuture();
   }
 
   /** The port actually bound: the configured one, or the one picked when it was 0. */

@@ -1,6 +1,7 @@
 package com.thortrading.app;
 
 import com.thortrading.livedata.QuoteSymbols;
+import com.thortrading.stream.FanoutOptions;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +32,7 @@ public record ThorConfig(
     String excelWorkbook,
     String excelSheet,
     String jacobDllPath,
+    FanoutOptions fanout,
     int historyLength,
     BigDecimal startingCash,
     Path dataDir,
@@ -68,6 +70,15 @@ public record ThorConfig(
         r.text(Setting.EXCEL_WORKBOOK),
         r.text(Setting.EXCEL_SHEET),
         r.optionalText(Setting.JACOB_DLL_PATH).orElse(""),
+        new FanoutOptions(
+            r.integer(Setting.FANOUT_MAX_REGISTRATIONS, 1, 100_000),
+            r.integer(Setting.FANOUT_MAX_FRAME_BYTES, 256, 1_048_576),
+            FanoutOptions.defaults().maxAddressLength(),
+            FanoutOptions.defaults().maxViolations(),
+            r.integer(Setting.FANOUT_MAX_IN_FLIGHT, 1, 100_000),
+            Duration.ofMillis(r.integer(Setting.FANOUT_MAX_BEHIND_MS, 100, 3_600_000)),
+            r.integer(Setting.FANOUT_RATE_PER_SECOND, 0, 1000),
+            r.list(Setting.FANOUT_ALLOWED_ORIGINS)),
         r.integer(Setting.HISTORY_LENGTH, 0, 10_000_000),
         r.amount(Setting.STARTING_CASH),
         Path.of(r.text(Setting.DATA_DIR)),
@@ -168,6 +179,10 @@ public record ThorConfig(
         // reported below
       }
       throw bad(s, "must be an amount of money such as 100000.00 (not negative, at most 2 decimals)");
+    }
+
+    List<String> list(Setting s) {
+      return java.util.Arrays.stream(value(s).text().split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     boolean bool(Setting s) {

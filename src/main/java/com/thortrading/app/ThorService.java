@@ -15,6 +15,10 @@ import com.thortrading.livedata.ReplayQuoteSource;
 import com.thortrading.livedata.SimulatedQuoteSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -48,7 +52,10 @@ public final class ThorService implements AutoCloseable {
 
   public static ThorService start(ThorConfig config) throws Exception {
     EmbeddedServices servers = EmbeddedServices.start(config);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true))).build();
     try {
       RedisOptions redisOptions = redisOptions(servers.redisUrl());
       LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions), config.historyLength());
@@ -73,7 +80,7 @@ public final class ThorService implements AutoCloseable {
         throw new StartupException(e.getMessage());
       }
       HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
-          config.startingCash());
+          config.startingCash(), config.fanout(), BackendRegistries.getDefaultNow());
       try {
         vertx.deployVerticle(http).await();
       } catch (Exception e) {

@@ -1,0 +1,38 @@
+package com.thortrading.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+
+/** What the fan-out counts, as Micrometer meters (scraped at {@code /metrics}). */
+public final class FanoutMetrics {
+
+  private final MeterRegistry registry;
+  final Counter sent;
+  final Counter conflated;
+  final Counter dropped;
+  final Counter slowDisconnects;
+  final Counter refusedFrames;
+
+  public FanoutMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.sent = Counter.builder("thortrading.fanout.messages.sent").description("Messages written to clients")
+        .register(registry);
+    this.conflated = Counter.builder("thortrading.fanout.messages.conflated")
+        .description("Messages replaced by a newer one before a slow client took them").register(registry);
+    this.dropped = Counter.builder("thortrading.fanout.messages.dropped")
+        .description("Quotes replaced inside a rate-cap window, or left unsent when a slow client was closed")
+        .register(registry);
+    this.slowDisconnects = Counter.builder("thortrading.fanout.slow.disconnects")
+        .description("Clients closed for staying behind too long").register(registry);
+    this.refusedFrames = Counter.builder("thortrading.fanout.frames.refused")
+        .description("Client frames answered with an error (access denied, limits)").register(registry);
+  }
+
+  void gauges(Supplier<Number> clients, Supplier<Number> registrations) {
+    Gauge.builder("thortrading.fanout.clients", clients).description("Connected clients").register(registry);
+    Gauge.builder("thortrading.fanout.registrations", registrations)
+        .description("Addresses followed, summed over clients").register(registry);
+  }
+}

@@ -1,0 +1,24 @@
+package com.thortrading.stream;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The fan-out's limits.
+ *
+ * @param maxRegistrations addresses one socket may follow at once
+ * @param maxFrameBytes largest frame a client may send
+ * @param maxAddressLength longest address a client may name
+ * @param maxViolations refused frames after which a socket is closed
+ * @param maxInFlight unacknowledged writes per socket before its messages are conflated
+ * @param maxBehind how long a socket's messages may wait before the socket is closed as too slow
+ * @param ratePerSecond most updates a second per symbol to any client (0: no cap)
+ * @param allowedOrigins browser origins allowed to connect; empty: the service's own origin and localhost
+ */
+public record FanoutOptions(int maxRegistrations, int maxFrameBytes, int maxAddressLength, int maxViolations,
+    int maxInFlight, Duration maxBehind, int ratePerSecond, List<String> allowedOrigins) {
+
+  public static FanoutOptions defaults() {
+    return new FanoutOptions(500, 16 * 1024, 200, 10, 256, Duration.ofSeconds(10), 20, List.of());
+  }
+}

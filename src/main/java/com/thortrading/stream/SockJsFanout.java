@@ -1,0 +1,377 @@
+package com.thortrading.stream;
+
+import com.thortrading.accounts.AccountAddresses;
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.QuoteAddresses;
+import com.thortrading.livedata.QuoteJson;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams quotes and order updates to browsers over SockJS, speaking the Vert.x event-bus bridge's frames so the
+ * published JS client works unchanged, but without the stock bridge's costs:
+ *
+ * <ul>
+ *   <li>one event-bus consumer per symbol (local, fed by this node's Redis subscriber) and one per followed
+ *   account on this node, however many browsers: a node-local index maps them to sockets, so a browser
+ *   registering costs no cluster-wide registration;</li>
+ *   <li>the latest quote on register (from Redis), then every change, with no gap and no duplicate;</li>
+ *   <li>a per-symbol rate cap ({@link RateCap}) and a bounded, conflating outbox per socket
+ *   ({@link ConflatingOutbox}); a socket that stays behind too long is closed with a reason;</li>
+ *   <li>outbound only {@code quotes.<SYMBOL>} and {@code orders.events.<account>} (checked by
+ *   {@link AccountAccess}), inbound only register, unregister and ping.</li>
+ * </ul>
+ *
+ * <p>Everything here runs on the event loop of the verticle that creates it (sockets, consumers, timers), so
+ * the index needs no locks.
+ */
+public final class SockJsFanout {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SockJsFanout.class);
+  private static final long SWEEP_MS = 500;
+
+  private final Vertx vertx;
+  private final FanoutOptions options;
+  private final LiveDataRedis liveData;
+  private final AccountAccess access;
+  private final FanoutMetrics metrics;
+  private final OriginPolicy origins;
+  private final Set<Session> sessions = new LinkedHashSet<>();
+  private final Map<String, SymbolFeed> symbols = new HashMap<>();
+  private final Map<String, AccountFeed> accounts = new HashMap<>();
+  private long sweepTimer = -1;
+
+  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, AccountAccess access,
+      FanoutMetrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.liveData = liveData;
+    this.access = access;
+    this.metrics = metrics;
+    this.origins = new OriginPolicy(options.allowedOrigins());
+    metrics.gauges(sessions::size, () -> sessions.stream().mapToInt(s -> s.addresses.size()).sum());
+  }
+
+  /** The SockJS endpoint, to mount at {@code /eventbus/*}; its raw websocket is {@code /eventbus/websocket}. */
+  public Router router() {
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setHeartbeatInterval(10_000).setSessionTimeout(10_000)
+        .setInsertJSESSIONID(false);
+    return SockJSHandler.create(vertx, sockJs).socketHandler(this::open);
+  }
+
+  /** Closes every socket and stops the timers; for shutdown. */
+  public void close() {
+    vertx.cancelTimer(sweepTimer);
+    List.copyOf(sessions).forEach(s -> s.close(1001, "server shutting down"));
+  }
+
+  // --- sockets ----------------------------------------------------------------------------------------------
+
+  private void open(SockJSSocket socket) {
+    String origin = socket.headers().get("origin");
+    if (!origins.allows(origin, socket.headers().get("host"))) {
+      LOG.info("Refused a socket from origin {} ({})", origin, socket.remoteAddress());
+      socket.write(BridgeFrames.err(null, "origin_not_allowed", "Origin " + origin + " may not connect"));
+      socket.close(4003, "origin not allowed");
+      return;
+    }
+    Session session = new Session(socket);
+    sessions.add(session);
+    socket.handler(frame -> onFrame(session, frame));
+    socket.closeHandler(v -> forget(session));
+    socket.exceptionHandler(e -> LOG.debug("Socket {} failed: {}", socket.remoteAddress(), e.getMessage()));
+    socket.drainHandler(v -> session.writeAll(session.outbox.drain(socket.writeQueueFull(), System.nanoTime())));
+  }
+
+  private void onFrame(Session session, Buffer frame) {
+    if (frame.length() > options.maxFrameBytes()) {
+      session.refuse(null, "frame_too_large", "Frames may be at most " + options.maxFrameBytes() + " bytes");
+      return;
+    }
+    BridgeFrames.Inbound in;
+    try {
+      in = BridgeFrames.parse(frame.toString());
+    } catch (IllegalArgumentException e) {
+      session.refuse(null, "invalid_json", "A frame must be a JSON object");
+      return;
+    }
+    switch (in.type()) {
+      case "ping" -> { }
+      case "register" -> register(session, in);
+      case "unregister" -> {
+        if (in.address() != null) {
+          unregister(session, in.address());
+        }
+      }
+      case "send", "publish" -> session.refuse(in.address(), "access_denied",
+          "Nothing may be sent over this socket; place orders with POST /api/trades/orders/active");
+      default -> session.refuse(in.address(), "invalid_type", "Unknown frame type '" + in.type() + "'");
+    }
+  }
+
+  private void register(Session session, BridgeFrames.Inbound in) {
+    String address = in.address();
+    if (address == null || address.isEmpty()) {
+      session.refuse(null, "invalid_address", "register needs an address");
+      return;
+    }
+    if (address.length() > options.maxAddressLength()) {
+      session.refuse(null, "address_too_long", "Addresses may be at most " + options.maxAddressLength() + " characters");
+      return;
+    }
+    Optional<BridgeAddress> parsed = BridgeAddress.parse(address);
+    if (parsed.isEmpty()) {
+      session.refuse(address, "access_denied", "Only quotes.<SYMBOL> and orders.events.<account> may be followed");
+      return;
+    }
+    if (session.addresses.contains(address)) {
+      session.refuse(address, "address_already_registered", "Already following " + address);
+      return;
+    }
+    if (session.addresses.size() >= options.maxRegistrations()) {
+      session.refuse(address, "max_registrations", "A socket may follow at most " + options.maxRegistrations()
+          + " addresses");
+      return;
+    }
+    if (parsed.get() instanceof BridgeAddress.OrderEvents events) {
+      if (!access.mayFollow(session.socketHeaders(), in.headers(), events.account())) {
+        session.refuse(address, "access_denied", "This socket may not follow account " + events.account());
+        return;
+      }
+      session.addresses.add(address);
+      accounts.computeIfAbsent(events.account(), AccountFeed::new).sessions.add(session);
+      return;
+    }
+    String symbol = ((BridgeAddress.Quotes) parsed.get()).symbol();
+    session.addresses.add(address);
+    symbols.computeIfAbsent(symbol, SymbolFeed::new).sessions.add(session);
+    snapshot(session, symbol, address);
+  }
+
+  /** The latest quote from Redis, unless the stream already gave this socket something as new. */
+  private void snapshot(Session session, String symbol, String address) {
+    liveData.getLatestQuote(symbol).onSuccess(quote -> {
+      if (quote.isEmpty() || !session.addresses.contains(address)) {
+        return;
+      }
+      JsonObject json = new JsonObject(QuoteJson.toJson(quote.get()));
+      session.deliverQuote(address, BridgeFrames.rec(address, json), quote.get().timestamp());
+    }).onFailure(e -> LOG.debug("No snapshot of {}: {}", symbol, e.getMessage()));
+  }
+
+  private void unregister(Session session, String address) {
+    if (!session.addresses.remove(address)) {
+      return;
+    }
+    session.lastQuoteAt.remove(address);
+    BridgeAddress.parse(address).ifPresent(parsed -> {
+      if (parsed instanceof BridgeAddress.Quotes q) {
+        SymbolFeed feed = symbols.get(q.symbol());
+        if (feed != null && feed.sessions.remove(session) && feed.sessions.isEmpty()) {
+          feed.close();
+        }
+      } else if (parsed instanceof BridgeAddress.OrderEvents events) {
+        AccountFeed feed = accounts.get(events.account());
+        if (feed != null && feed.sessions.remove(session) && feed.sessions.isEmpty()) {
+          feed.close();
+        }
+      }
+    });
+  }
+
+  private void forget(Session session) {
+    if (!sessions.remove(session)) {
+      return;
+    }
+    for (String address : List.copyOf(session.addresses)) {
+      unregister(session, address);
+    }
+    metrics.dropped.increment(session.outbox.waiting());
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Session session : List.copyOf(sessions)) {
+      if (session.outbox.tooFarBehind(now)) {
+        metrics.slowDisconnects.increment();
+        LOG.info("Closing {}: {} messages waiting for more than {} ms", session.socket.remoteAddress(),
+            session.outbox.waiting(), options.maxBehind().toMillis());
+        session.close(4008, "too slow: messages waited more than " + options.maxBehind().toMillis() + " ms");
+      }
+    }
+  }
+
+  // --- feeds --------------------------------------------------------------------------------------------------
+
+  /** One symbol on this node: one local consumer, its rate cap, the sockets following it. */
+  private final class SymbolFeed {
+    final String symbol;
+    final String address;
+    final Set<Session> sessions = new LinkedHashSet<>();
+    final RateCap<JsonObject> cap = RateCap.perSecond(options.ratePerSecond());
+    final MessageConsumer<JsonObject> consumer;
+    long timer = -1;
+    long replacedCounted;
+
+    SymbolFeed(String symbol) {
+      this.symbol = symbol;
+      this.address = QuoteAddresses.quotes(symbol);
+      this.consumer = vertx.eventBus().localConsumer(address, m -> onQuote(m.body()));
+    }
+
+    void onQuote(JsonObject quote) {
+      long now = System.nanoTime();
+      if (cap.offer(quote, now) == RateCap.Verdict.SEND) {
+        broadcast(quote);
+      } else if (timer < 0) {
+        long delayMs = Math.max(1, (cap.windowEnd() - now + 999_999) / 1_000_000);
+        timer = vertx.setTimer(delayMs, t -> windowEnded());
+      }
+      long replaced = cap.replaced();
+      metrics.dropped.increment(replaced - replacedCounted);
+      replacedCounted = replaced;
+    }
+
+    void windowEnded() {
+      timer = -1;
+      // The value sent here opens a new window; a quote arriving in it is held and arms the next timer.
+      cap.windowEnded(System.nanoTime()).ifPresent(this::broadcast);
+    }
+
+    void broadcast(JsonObject quote) {
+      Instant at = timestamp(quote);
+      String frame = BridgeFrames.rec(address, quote);
+      for (Session session : sessions) {
+        session.deliverQuote(address, frame, at);
+      }
+    }
+
+    void close() {
+      symbols.remove(symbol);
+      consumer.unregister();
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+
+  /** One account's order updates on this node: one event-bus consumer, the sockets following it. */
+  private final class AccountFeed {
+    final String account;
+    final String address;
+    final Set<Session> sessions = new LinkedHashSet<>();
+    final MessageConsumer<JsonObject> consumer;
+
+    AccountFeed(String account) {
+      this.account = account;
+      this.address = AccountAddresses.orderEvents(account);
+      // Not local: the engine may run on another node of the cluster.
+      this.consumer = vertx.eventBus().consumer(address, m -> {
+        String frame = BridgeFrames.rec(address, m.body());
+        // Keyed by order: a slow client may skip an order's intermediate states, never another order's update.
+        String key = address + "#" + m.body().getValue("id");
+        for (Session session : sessions) {
+          session.deliver(key, frame);
+        }
+      });
+    }
+
+    void close() {
+      accounts.remove(account);
+      consumer.unregister();
+    }
+  }
+
+  private static Instant timestamp(JsonObject quote) {
+    try {
+      return Instant.parse(quote.getString("timestamp", ""));
+    } catch (DateTimeParseException | ClassCastException e) {
+      return Instant.MIN;
+    }
+  }
+
+  // --- one socket ---------------------------------------------------------------------------------------------
+
+  private final class Session {
+    final SockJSSocket socket;
+    final ConflatingOutbox outbox = new ConflatingOutbox(options.maxInFlight(), options.maxBehind().toNanos());
+    final Set<String> addresses = new HashSet<>();
+    /** Timestamp of the newest quote given to this socket, per address: what makes snapshot + stream exact. */
+    final Map<String, Instant> lastQuoteAt = new HashMap<>();
+    int violations;
+    long conflatedCounted;
+
+    Session(SockJSSocket socket) {
+      this.socket = socket;
+    }
+
+    Map<String, String> socketHeaders() {
+      Map<String, String> headers = new HashMap<>();
+      socket.headers().forEach(e -> headers.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+      return headers;
+    }
+
+    void deliverQuote(String address, String frame, Instant at) {
+      Instant last = lastQuoteAt.get(address);
+      if (last != null && !at.isAfter(last)) {
+        return; // already has this quote (snapshot and stream met) or a newer one
+      }
+      lastQuoteAt.put(address, at);
+      deliver(address, frame);
+    }
+
+    void deliver(String key, String frame) {
+      if (outbox.offer(key, frame, socket.writeQueueFull(), System.nanoTime())) {
+        write(frame);
+      }
+      long conflated = outbox.conflated();
+      metrics.conflated.increment(conflated - conflatedCounted);
+      conflatedCounted = conflated;
+    }
+
+    void writeAll(List<String> frames) {
+      frames.forEach(this::write);
+    }
+
+    private void write(String frame) {
+      metrics.sent.increment();
+      socket.write(frame).onComplete(done -> {
+        if (sessions.contains(this)) {
+          writeAll(outbox.written(socket.writeQueueFull(), System.nanoTime()));
+        }
+      });
+    }
+
+    void refuse(String address, String code, String message) {
+      metrics.refusedFrames.increment();
+      socket.write(BridgeFrames.err(address, code, message));
+      if (++violations > options.maxViolations()) {
+        LOG.info("Closing {}: {} refused frames", socket.remoteAddress(), violations);
+        close(4003, "too many refused frames");
+      }
+    }
+
+    void close(int code, String reason) {
+      forget(this);
+      socket.close(code, reason);
+    }
+  }
+}
