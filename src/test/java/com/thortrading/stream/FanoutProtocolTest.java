@@ -1,0 +1,246 @@
+package com.thortrading.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.app.ConfigLoader;
+import com.thortrading.app.ThorConfig;
+import com.thortrading.app.ThorService;
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.RedisServerExtension;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/** The bridge protocol against raw websocket clients on /eventbus/websocket, with the whole service behind it. */
+class FanoutProtocolTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static ThorService service;
+  private static WebSocketClient sockets;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Map<String, String> env = Map.of(
+        "THOR_REDIS_URL", REDIS.url(),
+        "THOR_PG_URL", PG.url(),
+        "THOR_HTTP_PORT", "0",
+        "THOR_SYMBOLS", "SIMONLY",
+        "THOR_FANOUT_MAX_REGISTRATIONS", "3",
+        "THOR_FANOUT_MAX_FRAME_BYTES", "1024");
+    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
+    service = ThorService.start(config);
+    sockets = service.vertx().createWebSocketClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  /** A raw websocket client that records every frame it gets. */
+  static final class RawClient {
+    final WebSocket socket;
+    final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    final AtomicBoolean closed = new AtomicBoolean();
+    volatile String closeReason;
+
+    RawClient(WebSocket socket) {
+      this.socket = socket;
+      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      socket.closeHandler(v -> {
+        closeReason = socket.closeReason();
+        closed.set(true);
+      });
+    }
+
+    void send(JsonObject frame) {
+      socket.writeTextMessage(frame.encode()).await();
+    }
+
+    void register(String address) {
+      send(new JsonObject().put("type", "register").put("address", address));
+    }
+
+    List<JsonObject> recs(String address) {
+      return frames.stream().filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
+          .toList();
+    }
+
+    List<JsonObject> errs() {
+      return frames.stream().filter(f -> "err".equals(f.getString("type"))).toList();
+    }
+  }
+
+  static RawClient connect(String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(service.httpPort())
+        .setURI("/eventbus/websocket");
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    return new RawClient(sockets.connect(options).await());
+  }
+
+  static String quoteJson(String symbol, String last, Instant at) {
+    return "{\"symbol\":\"" + symbol + "\",\"last\":\"" + last + "\",\"timestamp\":\"" + at + "\"}";
+  }
+
+  @Test
+  void registerGetsTheLatestQuoteAtOnceThenEveryChangeWithoutDuplicates() {
+    Instant t0 = Instant.parse("2026-01-05T15:00:00Z");
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset("live_data:latest:quotes", "SNAP", quoteJson("SNAP", "10.00", t0));
+      RawClient client = connect(null);
+      client.register("quotes.SNAP");
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.SNAP").size() == 1);
+      assertThat(client.recs("quotes.SNAP").get(0).getJsonObject("body").getString("last")).isEqualTo("10.00");
+
+      // The same quote arriving on the channel (a publish racing the snapshot) is not sent twice.
+      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.00", t0));
+      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.05", t0.plusSeconds(1)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.SNAP").size() >= 2);
+      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.10", t0.plusSeconds(2)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.SNAP").size() >= 3);
+
+      assertThat(client.recs("quotes.SNAP")).extracting(f -> f.getJsonObject("body").getString("last"))
+          .containsExactly("10.00", "10.05", "10.10");
+      assertThat(client.errs()).isEmpty();
+
+      client.send(new JsonObject().put("type", "unregister").put("address", "quotes.SNAP"));
+      client.send(new JsonObject().put("type", "ping"));
+      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.20", t0.plusSeconds(3)));
+      client.register("quotes.OTHER");
+      jedis.publish("live_data:quotes:OTHER", quoteJson("OTHER", "1.00", t0.plusSeconds(3)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.OTHER").size() == 1);
+      assertThat(client.recs("quotes.SNAP")).hasSize(3); // nothing after unregister
+    }
+  }
+
+  @Test
+  void sendsAndForeignAddressesAreDeniedAndNothingRuns() throws Exception {
+    RawClient client = connect(null);
+    client.send(new JsonObject().put("type", "send").put("address", "orders.place")
+        .put("body", new JsonObject().put("symbol", "X").put("side", "BUY").put("quantity", 1).put("order_type", "MKT")));
+    client.send(new JsonObject().put("type", "publish").put("address", "quotes.AAPL").put("body", new JsonObject()));
+    client.register("orders.place");
+    client.register("accounts.get");
+    client.register("quotes.aapl");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 5);
+    assertThat(client.errs()).extracting(f -> f.getString("body")).containsOnly("access_denied");
+    assertThat(client.errs().get(2).getString("address")).isEqualTo("orders.place");
+    // The order sent over the socket never reached the engine.
+    HttpResponse<String> orders = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders?symbol=X")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(new JsonObject(orders.body()).getJsonArray("orders")).isEmpty();
+    assertThat(client.closed.get()).isFalse();
+  }
+
+  @Test
+  void limitsAreEnforcedWithErrFramesAndRepeatedAbuseClosesTheSocket() {
+    RawClient client = connect(null);
+    client.register("quotes.L1");
+    client.register("quotes.L2");
+    client.register("quotes.L3");
+    client.register("quotes.L4");
+    client.register("quotes.L1");
+    client.register("quotes." + "X".repeat(300));
+    client.send(new JsonObject().put("type", "register").put("address", "quotes.BIG").put("body", "x".repeat(2000)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 4);
+    assertThat(client.errs()).extracting(f -> f.getString("body"))
+        .containsExactly("max_registrations", "address_already_registered", "address_too_long", "frame_too_large");
+    assertThat(client.closed.get()).isFalse();
+
+    for (int i = 0; i < 10; i++) {
+      client.send(new JsonObject().put("type", "send").put("address", "orders.place"));
+    }
+    await().atMost(Duration.ofSeconds(5)).untilTrue(client.closed);
+  }
+
+  @Test
+  void followsItsAccountsOrderUpdates() throws Exception {
+    RawClient client = connect(null);
+    client.register("orders.events.paper");
+    // Frames are handled in order: the refusal of a second register proves the first one is in place.
+    client.register("orders.events.paper");
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 1);
+    assertThat(client.errs().get(0).getString("body")).isEqualTo("address_already_registered");
+
+    HttpResponse<String> placed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders/active"))
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"symbol\":\"EVT\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"2.00\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    JsonObject order = new JsonObject(placed.body()).getJsonObject("order");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("orders.events.paper").size() == 1);
+    assertThat(client.recs("orders.events.paper").get(0).getJsonObject("body")).isEqualTo(order);
+  }
+
+  @Test
+  void browsersFromOtherOriginsAreRefused() {
+    RawClient evil = connect("https://evil.example");
+    await().atMost(Duration.ofSeconds(5)).untilTrue(evil.closed);
+    assertThat(evil.errs()).extracting(f -> f.getString("body")).containsExactly("origin_not_allowed");
+
+    RawClient own = connect("http://localhost:" + service.httpPort());
+    own.send(new JsonObject().put("type", "ping"));
+    assertThat(own.closed.get()).isFalse();
+  }
+
+  @Test
+  void aBurstOfAThousandUpdatesIn100MsReachesAClientAsAHandfulEndingWithTheNewest() {
+    RawClient client = connect(null);
+    client.register("quotes.BURST");
+    Instant t0 = Instant.parse("2026-01-05T16:00:00Z");
+    try (Jedis jedis = REDIS.jedis()) {
+      // Wait until the registration is live: the first publish gets through.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        jedis.publish("live_data:quotes:BURST", quoteJson("BURST", "0.01", t0));
+        assertThat(client.recs("quotes.BURST")).isNotEmpty();
+      });
+
+      Pipeline burst = jedis.pipelined();
+      for (int i = 1; i <= 1000; i++) {
+        burst.publish("live_data:quotes:BURST", quoteJson("BURST", i + ".00", t0.plusMillis(i)));
+      }
+      burst.sync();
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      List<JsonObject> recs = client.recs("quotes.BURST");
+      return recs.get(recs.size() - 1).getJsonObject("body").getString("last").equals("1000.00");
+    });
+    // 1000.00 is the newest value there is, so nothing can follow it: count what the burst became.
+    List<String> fromBurst = client.recs("quotes.BURST").stream().map(f -> f.getJsonObject("body").getString("last"))
+        .filter(last -> !last.equals("0.01")).toList();
+    assertThat(fromBurst).hasSizeBetween(1, 6).endsWith("1000.00");
+  }
+}
