@@ -7,6 +7,8 @@ import com.thortrading.trades.TradesApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -72,7 +74,11 @@ public final class HttpServerVerticle extends VerticleBase {
     router.route().handler(StaticHandler.create("webroot"));
     router.route().last().handler(ctx -> error(ctx, 404, "NOT_FOUND", "Nothing at " + ctx.request().path()));
     router.route().failureHandler(this::failure);
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    // Read-idle: a client that sends nothing (no pings) is dead or frozen. Only this drops a socket that stopped
+    // reading, since its close frame waits behind the data it never took.
+    HttpServerOptions options = new HttpServerOptions()
+        .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).listen(port, host).onSuccess(s -> server = s);
   }
 
   @Override

@@ -29,6 +29,7 @@ public enum Setting {
   FANOUT_MAX_IN_FLIGHT("N", "Unacknowledged writes per socket before its updates are conflated"),
   FANOUT_MAX_BEHIND_MS("MS", "How long a socket's updates may wait before it is closed as too slow"),
   FANOUT_MAX_FRAME_BYTES("BYTES", "Largest frame a browser may send"),
+  FANOUT_IDLE_TIMEOUT_MS("MS", "A connection that sends nothing this long is closed (browsers ping every 5 s)"),
   FANOUT_ALLOWED_ORIGINS("LIST", "Comma-separated browser origins allowed on /eventbus; empty: this service and localhost"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),

@@ -30,7 +30,10 @@ public final class FanoutMetrics {
         .description("Client frames answered with an error (access denied, limits)").register(registry);
   }
 
-  void gauges(Supplier<Number> clients, Supplier<Number> registrations) {
+  void gauges(Supplier<Number> clients, Supplier<Number> registrations, Supplier<Number> queued) {
+    Gauge.builder("thortrading.fanout.queued", queued)
+        .description("Messages held for clients (written but not taken, or waiting), summed over clients")
+        .register(registry);
     Gauge.builder("thortrading.fanout.clients", clients).description("Connected clients").register(registry);
     Gauge.builder("thortrading.fanout.registrations", registrations)
         .description("Addresses followed, summed over clients").register(registry);

@@ -66,7 +66,8 @@ public final class SockJsFanout {
     this.access = access;
     this.metrics = metrics;
     this.origins = new OriginPolicy(options.allowedOrigins());
-    metrics.gauges(sessions::size, () -> sessions.stream().mapToInt(s -> s.addresses.size()).sum());
+    metrics.gauges(sessions::size, () -> sessions.stream().mapToInt(s -> s.addresses.size()).sum(),
+        () -> sessions.stream().mapToInt(s -> s.outbox.inFlight() + s.outbox.waiting()).sum());
   }
 
   /** The SockJS endpoint, to mount at {@code /eventbus/*}; its raw websocket is {@code /eventbus/websocket}. */
