@@ -178,10 +178,13 @@ class FanoutProtocolTest {
         .containsExactly("max_registrations", "address_already_registered", "address_too_long", "frame_too_large");
     assertThat(client.closed.get()).isFalse();
 
-    for (int i = 0; i < 10; i++) {
-      client.send(new JsonObject().put("type", "send").put("address", "orders.place"));
+    // Four refusals so far; the limit is ten, so the seventh of these closes the socket.
+    for (int i = 0; i < 10 && !client.closed.get(); i++) {
+      client.socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "orders.place").encode());
     }
     await().atMost(Duration.ofSeconds(5)).untilTrue(client.closed);
+    assertThat(client.closeReason).isEqualTo("too many refused frames");
+    assertThat(client.errs()).hasSizeBetween(10, 11);
   }
 
   @Test
