@@ -275,10 +275,12 @@ function renderAccount(account) {
 
 function renderPositions() {
   const rows = (state.accountData ? state.accountData.positions : []).filter((p) => p.quantity !== 0 || Dec.sign(p.realized_pnl) !== 0);
+  let marketValue = '0';
   $('#positions tbody').replaceChildren(...rows.map((p) => {
     const price = livePrice(state.quotes[p.symbol]) || p.last || p.average_cost;
     const qty = String(p.quantity);
     const value = Dec.mul(price, qty);
+    marketValue = Dec.add(marketValue, value);
     const unrealized = Dec.mul(Dec.sub(price, p.average_cost), qty);
     const tr = document.createElement('tr');
     tr.dataset.symbol = p.symbol;
@@ -290,6 +292,8 @@ function renderPositions() {
     });
     return tr;
   }));
+  // Net liq follows the quotes too: cash + market value at live prices, as the server computes it.
+  if (state.accountData) $('#net-liq').textContent = Dec.add(state.accountData.cash, marketValue);
 }
 
 async function refreshOrders() {
