@@ -30,7 +30,7 @@ public final class QuotePollerVerticle extends VerticleBase {
   private long timerId = -1;
   private boolean stopping;
   private String lastFailure;
-  private long cycles;
+  private volatile long cycles;
 
   public QuotePollerVerticle(QuoteSource source, Duration interval, Clock clock) {
     this.source = source;

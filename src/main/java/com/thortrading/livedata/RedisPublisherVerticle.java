@@ -23,7 +23,9 @@ public final class RedisPublisherVerticle extends VerticleBase {
   private final Backoff backoff;
   private boolean writing;
   private boolean waitingToRetry;
-  private long published;
+  // Read from other threads (health, tests): written only on this verticle's event loop.
+  private volatile long published;
+  private volatile int pendingSymbols;
 
   public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff) {
     this.redis = redis;
@@ -39,6 +41,7 @@ public final class RedisPublisherVerticle extends VerticleBase {
     return vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH, message -> {
       pending.offer(message.body().quotes());
       flush();
+      pendingSymbols = pending.size();
     }).completion();
   }
 
@@ -52,6 +55,7 @@ public final class RedisPublisherVerticle extends VerticleBase {
       writing = false;
       if (result.succeeded()) {
         published += batch.size();
+        pendingSymbols = pending.size();
         if (backoff.failures() > 0) {
           LOG.info("Redis is back: flushed the newest quotes of {} symbols", batch.size());
           backoff.reset();
@@ -59,6 +63,7 @@ public final class RedisPublisherVerticle extends VerticleBase {
         flush();
       } else {
         pending.restore(batch);
+        pendingSymbols = pending.size();
         Duration delay = backoff.nextDelay();
         if (backoff.failures() == 1) {
           LOG.warn("Cannot write quotes to Redis ({}); keeping the newest quote per symbol and retrying",
@@ -80,6 +85,6 @@ public final class RedisPublisherVerticle extends VerticleBase {
 
   /** Symbols whose newest quote is waiting to be written. */
   public int pendingSymbols() {
-    return pending.size();
+    return pendingSymbols;
   }
 }

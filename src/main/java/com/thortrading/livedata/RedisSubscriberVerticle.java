@@ -34,8 +34,8 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private Redis client;
   private RedisConnection connection;
   private boolean stopping;
-  private boolean subscribed;
-  private long received;
+  private volatile boolean subscribed;
+  private volatile long received;
 
   public RedisSubscriberVerticle(RedisOptions options, Backoff backoff) {
     this.options = options;

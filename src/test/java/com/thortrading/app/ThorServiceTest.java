@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,11 +38,9 @@ class ThorServiceTest {
   static void start() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("THOR_REDIS_URL", REDIS.url());
-    env.put("THOR_HTTP_PORT", "0");
     env.put("THOR_POLL_INTERVAL_MS", "100");
     env.put("THOR_DATA_DIR", dataDir.toString());
-    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
-    service = ThorService.start(config);
+    service = TestService.start(env);
   }
 
   @AfterAll

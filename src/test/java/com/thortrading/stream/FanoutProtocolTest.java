@@ -3,17 +3,14 @@ package com.thortrading.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.thortrading.app.ConfigLoader;
-import com.thortrading.app.ThorConfig;
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,12 +44,10 @@ class FanoutProtocolTest {
     Map<String, String> env = Map.of(
         "THOR_REDIS_URL", REDIS.url(),
         "THOR_PG_URL", PG.url(),
-        "THOR_HTTP_PORT", "0",
         "THOR_SYMBOLS", "SIMONLY",
         "THOR_FANOUT_MAX_REGISTRATIONS", "3",
         "THOR_FANOUT_MAX_FRAME_BYTES", "1024");
-    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
-    service = ThorService.start(config);
+    service = TestService.start(env);
     sockets = service.vertx().createWebSocketClient();
   }
 

@@ -3,17 +3,14 @@ package com.thortrading.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.thortrading.app.ConfigLoader;
-import com.thortrading.app.ThorConfig;
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
 import com.thortrading.testsupport.StalledWebSocket;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,14 +52,12 @@ class FanoutSlowClientTest {
     Map<String, String> env = Map.of(
         "THOR_REDIS_URL", REDIS.url(),
         "THOR_PG_URL", PG.url(),
-        "THOR_HTTP_PORT", "0",
         "THOR_SYMBOLS", "SIMONLY",
         "THOR_FANOUT_RATE_PER_SECOND", "0",
         "THOR_FANOUT_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT),
         "THOR_FANOUT_MAX_BEHIND_MS", "1000",
         "THOR_FANOUT_IDLE_TIMEOUT_MS", "3000");
-    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
-    service = ThorService.start(config);
+    service = TestService.start(env);
   }
 
   @AfterAll

@@ -3,13 +3,10 @@ package com.thortrading.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.thortrading.app.ConfigLoader;
-import com.thortrading.app.ThorConfig;
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import com.thortrading.testsupport.TestService;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -57,8 +54,7 @@ class TradingPageBrowserTest {
         "THOR_PG_URL", PG.url(),
         "THOR_HTTP_PORT", String.valueOf(port),
         "THOR_POLL_INTERVAL_MS", "250");
-    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
-    return ThorService.start(config);
+    return TestService.start(env);
   }
 
   @BeforeAll

@@ -3,15 +3,12 @@ package com.thortrading.trades;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.thortrading.app.ConfigLoader;
-import com.thortrading.app.ThorConfig;
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,10 +51,8 @@ class TradesApiTest {
     Map<String, String> env = Map.of(
         "THOR_REDIS_URL", REDIS.url(),
         "THOR_PG_URL", PG.url(),
-        "THOR_HTTP_PORT", "0",
         "THOR_SYMBOLS", "SIMONLY"); // the simulator stays out of the symbols these tests trade
-    ThorConfig config = new ConfigLoader(env).load(new String[0], new PrintWriter(new StringWriter())).orElseThrow();
-    service = ThorService.start(config);
+    service = TestService.start(env);
   }
 
   @AfterAll
