@@ -10,6 +10,9 @@ public final class AccountAddresses {
   public static final String GET_ACCOUNT = "accounts.get";
   public static final String CREATE_ACCOUNT = "accounts.create";
 
+  /** Every order change of every account, for the matcher (cluster-wide). */
+  public static final String ORDER_CHANGES = "orders.changes";
+
   /** Prefix of each account's order updates: {@code orders.events.paper} (cluster-wide). */
   public static final String ORDER_EVENTS_PREFIX = "orders.events.";
 

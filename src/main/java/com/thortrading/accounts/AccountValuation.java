@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Values an account at live prices (design §7.1): market value per position at its live price (last, bid, ask,
  * close) or, with no quote, at its average cost; net liquidation = cash + market value; every buying power of a
- * cash account equals its cash.
+ * cash account equals its cash less what working buy orders hold.
  */
 public final class AccountValuation {
 
@@ -24,7 +24,8 @@ public final class AccountValuation {
 
   /** An account as a trader sees it. */
   public record Snapshot(Account account, List<PositionValue> positions, BigDecimal marketValue, BigDecimal netLiq,
-      BigDecimal stockBuyingPower, BigDecimal optionBuyingPower, BigDecimal dayTradingBuyingPower) {
+      BigDecimal reservedCash, BigDecimal stockBuyingPower, BigDecimal optionBuyingPower,
+      BigDecimal dayTradingBuyingPower) {
   }
 
   public static PositionValue value(Position position, Map<String, Quote> quotes) {
@@ -36,6 +37,12 @@ public final class AccountValuation {
   }
 
   public static Snapshot value(Account account, List<Position> positions, Map<String, Quote> quotes) {
+    return value(account, positions, quotes, BigDecimal.ZERO);
+  }
+
+  /** With working buy orders holding {@code reservedCash}: buying power is what is left of cash. */
+  public static Snapshot value(Account account, List<Position> positions, Map<String, Quote> quotes,
+      BigDecimal reservedCash) {
     List<PositionValue> values = new ArrayList<>(positions.size());
     BigDecimal marketValue = BigDecimal.ZERO;
     for (Position position : positions) {
@@ -44,6 +51,7 @@ public final class AccountValuation {
       marketValue = marketValue.add(value.marketValue());
     }
     BigDecimal cash = account.cash();
-    return new Snapshot(account, values, marketValue, cash.add(marketValue), cash, cash, cash);
+    BigDecimal free = cash.subtract(reservedCash);
+    return new Snapshot(account, values, marketValue, cash.add(marketValue), reservedCash, free, free, free);
   }
 }

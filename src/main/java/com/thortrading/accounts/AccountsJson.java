@@ -30,6 +30,7 @@ public final class AccountsJson {
         .put("stop_price", price(o.stopPrice()))
         .put("tif", o.tif().name())
         .put("status", o.status().name())
+        .put("triggered", o.triggered())
         .put("filled_quantity", o.filledQuantity())
         .put("fill_price", price(o.fillPrice()))
         .put("fill_quote", o.fillQuote().map(AccountsJson::fillQuote).orElse(null))
@@ -40,6 +41,35 @@ public final class AccountsJson {
         .put("created_at", time(o.createdAt()))
         .put("updated_at", time(o.updatedAt()));
     return json;
+  }
+
+  /** An order from its JSON (an order event): the inverse of {@link #order(Order)}. */
+  public static Order order(JsonObject json) {
+    return new Order(
+        json.getLong("id"),
+        json.getString("account"),
+        Optional.ofNullable(json.getString("client_order_id")),
+        json.getString("symbol"),
+        Side.valueOf(json.getString("side")),
+        json.getLong("quantity"),
+        OrderType.valueOf(json.getString("order_type")),
+        decimal(json, "limit_price"),
+        decimal(json, "stop_price"),
+        TimeInForce.valueOf(json.getString("tif")),
+        OrderStatus.valueOf(json.getString("status")),
+        json.getBoolean("triggered", false),
+        json.getLong("filled_quantity", 0L),
+        decimal(json, "fill_price"),
+        Optional.empty(),
+        Optional.ofNullable(json.getString("fill_reason")),
+        Optional.ofNullable(json.getString("reject_code")).map(RejectCode::valueOf),
+        Optional.ofNullable(json.getString("reject_reason")),
+        Instant.parse(json.getString("created_at")),
+        Instant.parse(json.getString("updated_at")));
+  }
+
+  private static Optional<BigDecimal> decimal(JsonObject json, String field) {
+    return Optional.ofNullable(json.getString(field)).map(BigDecimal::new);
   }
 
   /** The quote a fill used: enough to explain the price (last, bid, ask, close, when it was read). */
@@ -72,6 +102,7 @@ public final class AccountsJson {
         .put("cash", Money.text(a.cash()))
         .put("market_value", Money.text(s.marketValue()))
         .put("net_liq", Money.text(s.netLiq()))
+        .put("reserved_cash", Money.text(s.reservedCash()))
         .put("stock_buying_power", Money.text(s.stockBuyingPower()))
         .put("option_buying_power", Money.text(s.optionBuyingPower()))
         .put("day_trading_buying_power", Money.text(s.dayTradingBuyingPower()))

@@ -27,15 +27,37 @@ public final class CashAccountRules {
   }
 
   public static Outcome apply(BigDecimal cash, Position position, Side side, long quantity, BigDecimal price) {
-    BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
-    return side == Side.BUY ? buy(cash, position, quantity, price, amount) : sell(cash, position, quantity, price, amount);
+    return apply(cash, position, side, quantity, price, Reservations.NONE);
   }
 
-  private static Outcome buy(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal cost) {
+  /** One execution, with what the account's (other) working orders hold back out of reach. */
+  public static Outcome apply(BigDecimal cash, Position position, Side side, long quantity, BigDecimal price,
+      Reservations reserved) {
+    BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
+    return side == Side.BUY
+        ? buy(cash, position, quantity, price, amount, reserved)
+        : sell(cash, position, quantity, price, amount, reserved);
+  }
+
+  /** Whether a working order may hold {@code quantity} at {@code price} (its limit or stop); empty when it may. */
+  public static java.util.Optional<Rejection> refusesToReserve(BigDecimal cash, Position position, Side side,
+      long quantity, BigDecimal price, Reservations reserved) {
+    return apply(cash, position, side, quantity, price, reserved) instanceof Refused refused
+        ? java.util.Optional.of(refused.rejection()) : java.util.Optional.empty();
+  }
+
+  private static Outcome buy(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal cost,
+      Reservations reserved) {
     if (cost.compareTo(cash) > 0) {
       return new Refused(new Rejection(RejectCode.INSUFFICIENT_CASH, "Buying " + quantity + " " + position.symbol()
           + " at " + price.toPlainString() + " costs " + Money.text(cost) + " but the account has "
           + Money.text(cash) + " cash (no margin on a cash account)"));
+    }
+    if (cost.compareTo(cash.subtract(reserved.cash())) > 0) {
+      return new Refused(new Rejection(RejectCode.INSUFFICIENT_BUYING_POWER, "Buying " + quantity + " "
+          + position.symbol() + " at " + price.toPlainString() + " costs " + Money.text(cost) + " but only "
+          + Money.text(cash.subtract(reserved.cash())) + " of the " + Money.text(cash) + " cash is free: working "
+          + "buy orders hold " + Money.text(reserved.cash())));
     }
     long held = position.quantity();
     long total = held + quantity;
@@ -44,7 +66,8 @@ public final class CashAccountRules {
     return new Applied(cash.subtract(cost), new Position(position.symbol(), total, average, position.realizedPnl()));
   }
 
-  private static Outcome sell(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal proceeds) {
+  private static Outcome sell(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal proceeds,
+      Reservations reserved) {
     long held = position.quantity();
     if (held <= 0) {
       return new Refused(new Rejection(RejectCode.NO_POSITION, "Cannot sell " + position.symbol()
@@ -53,6 +76,11 @@ public final class CashAccountRules {
     if (quantity > held) {
       return new Refused(new Rejection(RejectCode.SELL_EXCEEDS_POSITION, "Cannot sell " + quantity + " "
           + position.symbol() + ": the account holds only " + held + " (no short selling in a cash account)"));
+    }
+    if (quantity > held - reserved.shares()) {
+      return new Refused(new Rejection(RejectCode.INSUFFICIENT_BUYING_POWER, "Cannot sell " + quantity + " "
+          + position.symbol() + ": " + reserved.shares() + " of the " + held + " held are promised to working "
+          + "sell orders"));
     }
     BigDecimal realized = price.subtract(position.averageCost()).multiply(BigDecimal.valueOf(quantity));
     long remaining = held - quantity;

@@ -1,15 +1,15 @@
 package com.thortrading.accounts;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * The engine's answer to one request, and the order update to publish (once committed) when it changed one.
+ * The engine's answer to one request, and the order updates to publish once committed (orders it changed).
  */
-public record EngineReply(EngineOutcome outcome, JsonObject body, Optional<JsonObject> orderEvent) {
+public record EngineReply(EngineOutcome outcome, JsonObject body, List<JsonObject> orderEvents) {
 
   public static EngineReply of(EngineOutcome outcome, JsonObject body) {
-    return new EngineReply(outcome, body, Optional.empty());
+    return new EngineReply(outcome, body, List.of());
   }
 
   public static EngineReply error(EngineOutcome outcome, String code, String message) {

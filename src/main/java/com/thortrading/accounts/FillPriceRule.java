@@ -7,9 +7,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The original design's fill price (§6): a given limit price is the fill price; a market order fills at the
- * live quote, preferring last, then bid, ask, close; with no usable live price it is rejected, never filled at a
- * guessed price. Other order types without a limit are not supported yet.
+ * When and at what price an order fills, at placement and against each later quote.
+ *
+ * <ul>
+ *   <li>MKT: at the live quote, preferring last, then bid, ask, close (the original design, §6); no usable price:
+ *   rejected, never filled at a guessed price.</li>
+ *   <li>LMT: with no quote for the symbol at all, the design's rule stands: it fills at the limit. With a quote, a
+ *   buy is marketable when ask ≤ limit (a sell when bid ≥ limit; last stands in for a missing side) and then
+ *   fills at the limit; otherwise it works until a quote makes it marketable.</li>
+ *   <li>STP: triggers when last (ask for a buy, bid for a sell, when last is missing) reaches the stop, then fills
+ *   as a market order at that quote. STP_LMT: triggers the same way, then behaves as LMT.</li>
+ * </ul>
  */
 public final class FillPriceRule {
 
@@ -21,7 +29,7 @@ public final class FillPriceRule {
   }
 
   /** What the engine does with an order. */
-  public sealed interface Decision permits Fill, Reject {
+  public sealed interface Decision permits Fill, Reject, Work {
   }
 
   /** Fill at {@code price}; {@code quote} is the live quote it came from, when it came from one. */
@@ -31,37 +39,104 @@ public final class FillPriceRule {
   public record Reject(Rejection rejection) implements Decision {
   }
 
+  /** Not fillable now: the order works. {@code triggered}: a stop-limit whose stop has been reached. */
+  public record Work(boolean triggered, String reason) implements Decision {
+  }
+
   /** The first of last, bid, ask, close that is a positive decimal; "N/A" and "0" never count. */
   public static Optional<BigDecimal> livePrice(Quote quote) {
-    for (String field : LIVE_PRICE_FIELDS) {
-      Optional<BigDecimal> price = quote.decimal(field).filter(p -> p.signum() > 0);
-      if (price.isPresent()) {
-        return price;
+    return livePriceField(quote).flatMap(quote::decimal);
+  }
+
+  /** Which live field {@link #livePrice} uses. */
+  static Optional<String> livePriceField(Quote quote) {
+    return LIVE_PRICE_FIELDS.stream().filter(f -> positive(quote, f).isPresent()).findFirst();
+  }
+
+  /** A new order, against the symbol's latest quote (empty when the symbol has none). */
+  public static Decision decide(OrderRequest order, Optional<Quote> quote) {
+    return evaluate(order.symbol(), order.side(), order.type(), order.limitPrice(), order.stopPrice(), false, quote, true);
+  }
+
+  /** A working order, against a new quote: {@link Fill}, or {@link Work} (possibly newly triggered). */
+  public static Decision match(Order working, Quote quote) {
+    return evaluate(working.symbol(), working.side(), working.type(), working.limitPrice(), working.stopPrice(),
+        working.triggered(), Optional.of(quote), false);
+  }
+
+  private static Decision evaluate(String symbol, Side side, OrderType type, Optional<BigDecimal> limit,
+      Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean placement) {
+    switch (type) {
+      case MKT -> {
+        Optional<BigDecimal> price = quote.flatMap(FillPriceRule::livePrice);
+        if (price.isEmpty()) {
+          return new Reject(new Rejection(RejectCode.NO_LIVE_PRICE,
+              "Cannot fill market order: no live market price available for " + symbol));
+        }
+        return new Fill(price.get(), quote, "market order at " + livePriceField(quote.get()).orElseThrow() + " "
+            + price.get().toPlainString());
+      }
+      case LMT -> {
+        if (quote.isEmpty() && placement) {
+          return new Fill(limit.orElseThrow(), quote, "limit price " + limit.get().toPlainString() + " (no live quote)");
+        }
+        return limitAgainst(side, limit.orElseThrow(), quote, false, "");
+      }
+      default -> {
+        if (quote.isEmpty()) {
+          return new Work(triggered, "waiting for a quote of " + symbol);
+        }
+        BigDecimal stopPrice = stop.orElseThrow();
+        String why = "";
+        if (!triggered) {
+          Optional<Trigger> trigger = trigger(side, stopPrice, quote.get());
+          if (trigger.isEmpty()) {
+            return new Work(false, "stop " + stopPrice.toPlainString() + " not reached");
+          }
+          why = trigger.get().field() + " " + trigger.get().price().toPlainString() + (side == Side.BUY ? " ≥" : " ≤")
+              + " stop " + stopPrice.toPlainString() + "; ";
+        }
+        if (type == OrderType.STP) {
+          Optional<BigDecimal> price = livePrice(quote.get());
+          return new Fill(price.orElseThrow(), quote, why + "market at "
+              + livePriceField(quote.get()).orElseThrow() + " " + price.get().toPlainString());
+        }
+        return limitAgainst(side, limit.orElseThrow(), quote, true, why);
       }
     }
-    return Optional.empty();
   }
 
-  /** Which live field {@link #livePrice} used, for the fill's explanation. */
-  static Optional<String> livePriceField(Quote quote) {
-    return LIVE_PRICE_FIELDS.stream().filter(f -> quote.decimal(f).filter(p -> p.signum() > 0).isPresent()).findFirst();
+  private static Decision limitAgainst(Side side, BigDecimal limit, Optional<Quote> quote, boolean triggered,
+      String prefix) {
+    String sideField = side == Side.BUY ? QuoteField.ASK : QuoteField.BID;
+    Optional<String> field = quote.flatMap(q -> positive(q, sideField).map(p -> sideField)
+        .or(() -> positive(q, QuoteField.LAST).map(p -> QuoteField.LAST)));
+    if (field.isEmpty()) {
+      return new Work(triggered, prefix + "no " + sideField + " to trade against");
+    }
+    BigDecimal price = quote.get().decimal(field.get()).orElseThrow();
+    boolean marketable = side == Side.BUY ? price.compareTo(limit) <= 0 : price.compareTo(limit) >= 0;
+    String comparison = field.get() + " " + price.toPlainString() + (side == Side.BUY ? " ≤" : " ≥") + " limit "
+        + limit.toPlainString();
+    if (!marketable) {
+      return new Work(triggered, prefix + field.get() + " " + price.toPlainString() + (side == Side.BUY ? " >" : " <")
+          + " limit " + limit.toPlainString());
+    }
+    return new Fill(limit, quote, prefix + comparison);
   }
 
-  public static Decision decide(OrderRequest order, Optional<Quote> quote) {
-    if (order.limitPrice().isPresent()) {
-      BigDecimal limit = order.limitPrice().get();
-      return new Fill(limit, quote, "limit price " + limit.toPlainString());
-    }
-    if (order.type() != OrderType.MKT) {
-      return new Reject(new Rejection(RejectCode.UNSUPPORTED_ORDER_TYPE, order.type()
-          + " orders without a limit price are not supported in paper trading yet; add a limit_price or use MKT"));
-    }
-    Optional<BigDecimal> price = quote.flatMap(FillPriceRule::livePrice);
-    if (price.isEmpty()) {
-      return new Reject(new Rejection(RejectCode.NO_LIVE_PRICE,
-          "Cannot fill market order: no live market price available for " + order.symbol()));
-    }
-    String field = livePriceField(quote.get()).orElseThrow();
-    return new Fill(price.get(), quote, "market order at " + field + " " + price.get().toPlainString());
+  private record Trigger(String field, BigDecimal price) {
+  }
+
+  /** The stop is reached when last (or the side's quote when last is missing) is at or beyond it. */
+  private static Optional<Trigger> trigger(Side side, BigDecimal stop, Quote quote) {
+    String sideField = side == Side.BUY ? QuoteField.ASK : QuoteField.BID;
+    Optional<Trigger> reference = positive(quote, QuoteField.LAST).map(p -> new Trigger(QuoteField.LAST, p))
+        .or(() -> positive(quote, sideField).map(p -> new Trigger(sideField, p)));
+    return reference.filter(t -> side == Side.BUY ? t.price().compareTo(stop) >= 0 : t.price().compareTo(stop) <= 0);
+  }
+
+  private static Optional<BigDecimal> positive(Quote quote, String field) {
+    return quote.decimal(field).filter(p -> p.signum() > 0);
   }
 }

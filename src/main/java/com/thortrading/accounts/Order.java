@@ -18,6 +18,7 @@ public record Order(
     Optional<BigDecimal> stopPrice,
     TimeInForce tif,
     OrderStatus status,
+    boolean triggered,
     long filledQuantity,
     Optional<BigDecimal> fillPrice,
     Optional<Quote> fillQuote,

@@ -6,8 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,30 +68,64 @@ public final class OrderEngine {
     Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
     FillPriceRule.Decision decision = FillPriceRule.decide(request, quote);
     if (decision instanceof FillPriceRule.Reject reject) {
-      return reject(conn, account.id(), request, reject.rejection(), quotes);
+      return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
+          EngineOutcome.REJECTED);
     }
-    FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
-    return store.position(conn, account.id(), request.symbol()).compose(position -> {
-      CashAccountRules.Outcome outcome =
-          CashAccountRules.apply(account.cash(), position, request.side(), request.quantity(), fill.price());
-      if (outcome instanceof CashAccountRules.Refused refused) {
-        return reject(conn, account.id(), request, refused.rejection(), quotes);
-      }
-      CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
-      return store.insertOrder(conn, request, OrderStatus.FILLED, request.quantity(), Optional.of(fill.price()),
-              fill.quote(), Optional.of(fill.reason()), Optional.empty())
-          .compose(order -> store.insertFill(conn, order, request.quantity(), fill.price(), fill.quote())
-              .compose(v -> store.savePosition(conn, account.id(), applied.position()))
-              .compose(v -> store.updateCash(conn, account.id(), applied.cash()))
-              .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(), true)));
-    });
+    return store.position(conn, account.id(), request.symbol()).compose(position ->
+        store.reserved(conn, account.id(), request.symbol(), 0).compose(reserved -> {
+          if (decision instanceof FillPriceRule.Work work) {
+            return rest(conn, account, request, position, reserved, work, quotes);
+          }
+          FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
+          CashAccountRules.Outcome outcome = CashAccountRules.apply(account.cash(), position, request.side(),
+              request.quantity(), fill.price(), reserved);
+          if (outcome instanceof CashAccountRules.Refused refused) {
+            return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
+                EngineOutcome.REJECTED);
+          }
+          CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
+          return store.insertOrder(conn, request, OrderStatus.FILLED, false, request.quantity(),
+                  Optional.of(fill.price()), fill.quote(), Optional.of(fill.reason()), Optional.empty())
+              .compose(order -> execute(conn, order, fill, applied)
+                  .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(),
+                      true)));
+        }));
   }
 
-  private Future<EngineReply> reject(SqlConnection conn, String account, OrderRequest request, Rejection rejection,
-      Map<String, Quote> quotes) {
-    return store.insertOrder(conn, request, OrderStatus.REJECTED, 0, Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.of(rejection))
-        .compose(order -> reply(conn, account, order, quotes, EngineOutcome.REJECTED, Optional.of(rejection), true));
+  /** An order that cannot fill now: IOC and FOK are cancelled; others work, holding cash or shares. */
+  private Future<EngineReply> rest(SqlConnection conn, Account account, OrderRequest request, Position position,
+      Reservations reserved, FillPriceRule.Work work, Map<String, Quote> quotes) {
+    if (request.tif() == TimeInForce.IOC || request.tif() == TimeInForce.FOK) {
+      Rejection why = new Rejection(RejectCode.NOT_MARKETABLE, request.tif() + " order could not fill at once ("
+          + work.reason() + ") and was cancelled");
+      return record(conn, account.id(), request, OrderStatus.CANCELED, false, why, quotes, EngineOutcome.ACCEPTED);
+    }
+    BigDecimal holds = request.limitPrice().or(request::stopPrice).orElseThrow();
+    Optional<Rejection> refused = CashAccountRules.refusesToReserve(account.cash(), position, request.side(),
+        request.quantity(), holds, reserved);
+    if (refused.isPresent()) {
+      return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.get(), quotes,
+          EngineOutcome.REJECTED);
+    }
+    return store.insertOrder(conn, request, OrderStatus.WORKING, work.triggered(), 0, Optional.empty(),
+            Optional.empty(), Optional.of(work.reason()), Optional.empty())
+        .compose(order -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(), true));
+  }
+
+  /** Books an execution: the fill row, the position, the cash. */
+  private Future<Void> execute(SqlConnection conn, Order order, FillPriceRule.Fill fill,
+      CashAccountRules.Applied applied) {
+    return store.insertFill(conn, order, order.quantity(), fill.price(), fill.quote())
+        .compose(v -> store.savePosition(conn, order.account(), applied.position()))
+        .compose(v -> store.updateCash(conn, order.account(), applied.cash()));
+  }
+
+  private Future<EngineReply> record(SqlConnection conn, String account, OrderRequest request, OrderStatus status,
+      boolean triggered, Rejection why, Map<String, Quote> quotes, EngineOutcome outcome) {
+    return store.insertOrder(conn, request, status, triggered, 0, Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.of(why))
+        .compose(order -> reply(conn, account, order, quotes, outcome,
+            outcome == EngineOutcome.REJECTED ? Optional.of(why) : Optional.empty(), true));
   }
 
   /** The design's result: account snapshot, order, position; read inside the transaction, so all agree. */
@@ -100,8 +137,56 @@ public final class OrderEngine {
           .put("account", AccountsJson.account(snapshot))
           .put("order", orderJson)
           .put("position", positionJson(snapshot, order.symbol(), quotes));
-      return new EngineReply(outcome, body, changed ? Optional.of(orderJson) : Optional.empty());
+      return new EngineReply(outcome, body, changed ? List.of(orderJson) : List.of());
     });
+  }
+
+  /**
+   * A working order against a new quote, for the matcher: fills it, triggers it, or leaves it. Locks the order
+   * row first and changes it only while it is still WORKING, so two matchers, or a matcher racing a cancel or a
+   * restart, can never fill it twice or fill a cancelled one.
+   */
+  public Future<List<JsonObject>> matchWorking(long orderId, Quote quote) {
+    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+      if (found.isEmpty() || found.get().status() != OrderStatus.WORKING) {
+        return Future.succeededFuture(List.<JsonObject>of());
+      }
+      Order order = found.get();
+      FillPriceRule.Decision decision = FillPriceRule.match(order, quote);
+      if (decision instanceof FillPriceRule.Work work) {
+        return work.triggered() && !order.triggered()
+            ? store.trigger(conn, orderId).map(t -> t.map(o -> List.of(AccountsJson.order(o))).orElse(List.of()))
+            : Future.succeededFuture(List.<JsonObject>of());
+      }
+      if (!(decision instanceof FillPriceRule.Fill fill)) {
+        return Future.succeededFuture(List.<JsonObject>of());
+      }
+      return store.lockAccount(conn, order.account()).compose(account -> store.position(conn, order.account(),
+          order.symbol()).compose(position -> store.reserved(conn, order.account(), order.symbol(), orderId)
+          .compose(reserved -> {
+            CashAccountRules.Outcome outcome = CashAccountRules.apply(account.orElseThrow().cash(), position,
+                order.side(), order.quantity(), fill.price(), reserved);
+            if (outcome instanceof CashAccountRules.Refused refused) {
+              return store.finishWorking(conn, orderId, OrderStatus.REJECTED, refused.rejection())
+                  .map(o -> o.map(x -> List.of(AccountsJson.order(x))).orElse(List.of()));
+            }
+            CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
+            return store.fillWorking(conn, orderId, fill.price(), fill.quote(), fill.reason()).compose(filled ->
+                filled.isEmpty() ? Future.succeededFuture(List.<JsonObject>of())
+                    : execute(conn, filled.get(), fill, applied).map(v -> List.of(AccountsJson.order(filled.get()))));
+          })));
+    }));
+  }
+
+  /** Expires working DAY orders placed before {@code close}; returns them as changed. */
+  public Future<List<JsonObject>> expireDayOrders(Instant close) {
+    return store.expireDayOrders(pool, close.atOffset(ZoneOffset.UTC))
+        .map(orders -> orders.stream().map(AccountsJson::order).toList());
+  }
+
+  /** Working orders, oldest first, for the matcher's book. */
+  public Future<List<Order>> workingOrders() {
+    return store.workingOrders(pool);
   }
 
   private static JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
@@ -123,7 +208,7 @@ public final class OrderEngine {
       }
       return store.finish(conn, orderId, OrderStatus.CANCELED).map(canceled -> {
         JsonObject json = AccountsJson.order(canceled.orElseThrow());
-        return new EngineReply(EngineOutcome.OK, new JsonObject().put("order", json), Optional.of(json));
+        return new EngineReply(EngineOutcome.OK, new JsonObject().put("order", json), List.of(json));
       });
     }));
   }
@@ -146,8 +231,8 @@ public final class OrderEngine {
   public Future<EngineReply> account(String id) {
     return latestQuotes().compose(quotes -> store.account(pool, id).compose(account -> account.isEmpty()
         ? Future.succeededFuture(noSuchAccount(id))
-        : store.positions(pool, id).map(positions -> EngineReply.of(EngineOutcome.OK, new JsonObject()
-            .put("account", AccountsJson.account(AccountValuation.value(account.get(), positions, quotes)))))));
+        : snapshot(pool, id, quotes).map(snapshot -> EngineReply.of(EngineOutcome.OK, new JsonObject()
+            .put("account", AccountsJson.account(snapshot))))));
   }
 
   public Future<EngineReply> createAccount(String id, BigDecimal cash) {
@@ -157,9 +242,10 @@ public final class OrderEngine {
             "Account " + id + " already exists")));
   }
 
-  private Future<AccountValuation.Snapshot> snapshot(SqlConnection conn, String account, Map<String, Quote> quotes) {
-    return store.account(conn, account).compose(a -> store.positions(conn, account)
-        .map(positions -> AccountValuation.value(a.orElseThrow(), positions, quotes)));
+  private Future<AccountValuation.Snapshot> snapshot(SqlClient client, String account, Map<String, Quote> quotes) {
+    return store.account(client, account).compose(a -> store.positions(client, account).compose(positions ->
+        store.reserved(client, account, "", 0).map(reserved ->
+            AccountValuation.value(a.orElseThrow(), positions, quotes, reserved.cash()))));
   }
 
   private Future<Map<String, Quote>> latestQuotes() {

@@ -61,8 +61,7 @@ public final class OrderEngineVerticle extends VerticleBase {
     }
     reply.onSuccess(r -> {
       message.reply(r.toMessage());
-      r.orderEvent().ifPresent(order ->
-          vertx.eventBus().publish(AccountAddresses.orderEvents(order.getString("account")), order));
+      r.orderEvents().forEach(order -> OrderEvents.publish(vertx.eventBus(), order));
     }).onFailure(failure -> {
       Optional<String> down = unavailable(failure);
       if (down.isPresent()) {

@@ -3,8 +3,11 @@ package com.thortrading.accounts;
 /** Why the engine refused an order; the codes clients see. */
 public enum RejectCode {
   NO_LIVE_PRICE,
-  UNSUPPORTED_ORDER_TYPE,
   INSUFFICIENT_CASH,
   NO_POSITION,
-  SELL_EXCEEDS_POSITION
+  SELL_EXCEEDS_POSITION,
+  /** Working orders already hold the cash (or shares) this order needs. */
+  INSUFFICIENT_BUYING_POWER,
+  /** An IOC or FOK order that could not fill at once; it is CANCELED, not REJECTED. */
+  NOT_MARKETABLE
 }

@@ -22,7 +22,7 @@ public final class TradingStore {
 
   private static final String ORDER_COLUMNS = "id, account_id, client_order_id, symbol, side, quantity, order_type, "
       + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
-      + "reject_reason, created_at, updated_at";
+      + "reject_reason, created_at, updated_at, triggered";
 
   private static final String ACCOUNT_COLUMNS = "id, cash, starting_cash, margin_enabled, allow_short";
 
@@ -106,8 +106,8 @@ public final class TradingStore {
   }
 
   /** Records a new order in the state the engine decided; returns it as stored. */
-  public Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, long filledQuantity,
-      Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
+  public Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
+      long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
       Optional<Rejection> rejection) {
     Tuple params = Tuple.tuple()
         .addValue(r.account())
@@ -125,11 +125,12 @@ public final class TradingStore {
         .addValue(fillQuote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null))
         .addValue(fillReason.orElse(null))
         .addValue(rejection.map(x -> x.code().name()).orElse(null))
-        .addValue(rejection.map(Rejection::message).orElse(null));
+        .addValue(rejection.map(Rejection::message).orElse(null))
+        .addValue(triggered);
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
-            + "reject_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
-            + "RETURNING " + ORDER_COLUMNS)
+            + "reject_reason, triggered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+            + "$17) RETURNING " + ORDER_COLUMNS)
         .execute(params)
         .map(rows -> order(rows.iterator().next()));
   }
@@ -141,6 +142,68 @@ public final class TradingStore {
             .addValue(order.side().name()).addValue(quantity).addValue(price)
             .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)))
         .mapEmpty();
+  }
+
+  /** The reservations of the account's working orders, leaving out order {@code exceptOrder} (0 for none). */
+  public Future<Reservations> reserved(SqlClient client, String account, String symbol, long exceptOrder) {
+    return client.preparedQuery("SELECT "
+            + "COALESCE(SUM(quantity * COALESCE(limit_price, stop_price)) FILTER (WHERE side = 'BUY'), 0) AS cash, "
+            + "COALESCE(SUM(quantity) FILTER (WHERE side = 'SELL' AND symbol = $2), 0) AS shares "
+            + "FROM orders WHERE account_id = $1 AND status = 'WORKING' AND id <> $3")
+        .execute(Tuple.of(account, symbol, exceptOrder))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Reservations(row.getBigDecimal("cash"), row.getLong("shares"));
+        });
+  }
+
+  /** Every working order, oldest first: what the matcher starts from. */
+  public Future<List<Order>> workingOrders(SqlClient client) {
+    return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE status = 'WORKING' ORDER BY id")
+        .execute()
+        .map(rows -> {
+          List<Order> orders = new ArrayList<>();
+          rows.forEach(row -> orders.add(order(row)));
+          return orders;
+        });
+  }
+
+  /** Fills a working order; empty when it was no longer working (filled, cancelled or expired meanwhile). */
+  public Future<Optional<Order>> fillWorking(SqlConnection conn, long id, BigDecimal price, Optional<Quote> quote,
+      String reason) {
+    return conn.preparedQuery("UPDATE orders SET status = 'FILLED', filled_quantity = quantity, fill_price = $2, "
+            + "fill_quote = $3, fill_reason = $4, updated_at = now() WHERE id = $1 AND status = 'WORKING' "
+            + "RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.tuple().addValue(id).addValue(price)
+            .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)).addValue(reason))
+        .map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  /** Marks a working stop-limit as triggered; empty when it was no longer working. */
+  public Future<Optional<Order>> trigger(SqlConnection conn, long id) {
+    return conn.preparedQuery("UPDATE orders SET triggered = TRUE, updated_at = now() WHERE id = $1 "
+            + "AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  /** Ends a working order with a reason (rejected at fill time, cancelled, expired); empty when not working. */
+  public Future<Optional<Order>> finishWorking(SqlConnection conn, long id, OrderStatus status, Rejection why) {
+    return conn.preparedQuery("UPDATE orders SET status = $2, reject_code = $3, reject_reason = $4, updated_at = now() "
+            + "WHERE id = $1 AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.of(id, status.name(), why.code().name(), why.message()))
+        .map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  /** Expires every working DAY order placed before {@code close}; returns them. */
+  public Future<List<Order>> expireDayOrders(SqlClient client, java.time.OffsetDateTime close) {
+    return client.preparedQuery("UPDATE orders SET status = 'EXPIRED', updated_at = now() WHERE status = 'WORKING' "
+            + "AND tif = 'DAY' AND created_at < $1 RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.of(close))
+        .map(rows -> {
+          List<Order> orders = new ArrayList<>();
+          rows.forEach(row -> orders.add(order(row)));
+          return orders;
+        });
   }
 
   /** Moves a NEW or WORKING order to a final status; empty when it was already final (nothing changes then). */
@@ -178,6 +241,7 @@ public final class TradingStore {
         Optional.ofNullable(row.getBigDecimal("stop_price")),
         TimeInForce.valueOf(row.getString("tif")),
         OrderStatus.valueOf(row.getString("status")),
+        row.getBoolean("triggered"),
         row.getLong("filled_quantity"),
         Optional.ofNullable(row.getBigDecimal("fill_price")),
         quote instanceof JsonObject json ? Optional.of(QuoteJson.fromJson(json.encode())) : Optional.empty(),

@@ -32,6 +32,8 @@ public enum Setting {
   FANOUT_IDLE_TIMEOUT_MS("MS", "A connection that sends nothing this long is closed (browsers ping every 5 s)"),
   FANOUT_ALLOWED_ORIGINS("LIST", "Comma-separated browser origins allowed on /eventbus; empty: this service and localhost"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
+  SESSION_CLOSE("HH:MM", "When the trading session closes and DAY orders expire"),
+  SESSION_ZONE("ZONE", "Time zone of the session close, e.g. America/New_York"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),
   DATA_DIR("DIR", "Where the embedded PostgreSQL keeps its data between runs"),
   EMBEDDED_REDIS_PORT("PORT", "Port of the embedded Redis (0 picks a free port)"),

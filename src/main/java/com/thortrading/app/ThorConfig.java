@@ -1,5 +1,6 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.SessionClock;
 import com.thortrading.livedata.QuoteSymbols;
 import com.thortrading.stream.FanoutOptions;
 import java.math.BigDecimal;
@@ -34,6 +35,7 @@ public record ThorConfig(
     String jacobDllPath,
     FanoutOptions fanout,
     int historyLength,
+    SessionClock session,
     BigDecimal startingCash,
     Path dataDir,
     int embeddedRedisPort,
@@ -81,6 +83,7 @@ public record ThorConfig(
             r.list(Setting.FANOUT_ALLOWED_ORIGINS),
             Duration.ofMillis(r.integer(Setting.FANOUT_IDLE_TIMEOUT_MS, 1000, 3_600_000))),
         r.integer(Setting.HISTORY_LENGTH, 0, 10_000_000),
+        new SessionClock(r.time(Setting.SESSION_CLOSE), r.zone(Setting.SESSION_ZONE)),
         r.amount(Setting.STARTING_CASH),
         Path.of(r.text(Setting.DATA_DIR)),
         r.integer(Setting.EMBEDDED_REDIS_PORT, 0, 65535),
@@ -180,6 +183,22 @@ public record ThorConfig(
         // reported below
       }
       throw bad(s, "must be an amount of money such as 100000.00 (not negative, at most 2 decimals)");
+    }
+
+    java.time.LocalTime time(Setting s) {
+      try {
+        return java.time.LocalTime.parse(value(s).text().strip());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw bad(s, "must be a time of day such as 16:00");
+      }
+    }
+
+    java.time.ZoneId zone(Setting s) {
+      try {
+        return java.time.ZoneId.of(value(s).text().strip());
+      } catch (java.time.DateTimeException e) {
+        throw bad(s, "must be a time zone such as America/New_York");
+      }
     }
 
     List<String> list(Setting s) {

@@ -3,6 +3,7 @@ package com.thortrading.app;
 import com.thortrading.accounts.AccountsSchema;
 import com.thortrading.accounts.OrderEngine;
 import com.thortrading.accounts.OrderEngineVerticle;
+import com.thortrading.accounts.OrderMatchingVerticle;
 import com.thortrading.accounts.TradingStore;
 import com.thortrading.livedata.ExcelQuoteSource;
 import com.thortrading.livedata.LiveDataRedis;
@@ -69,7 +70,9 @@ public final class ThorService implements AutoCloseable {
       mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
 
       AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
-      vertx.deployVerticle(new OrderEngineVerticle(new OrderEngine(pg, new TradingStore(), liveData))).await();
+      OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData);
+      vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
+      vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), Clock.systemUTC())).await();
 
       QuoteSource source = quoteSource(config);
       vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();

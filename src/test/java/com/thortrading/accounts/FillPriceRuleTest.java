@@ -69,25 +69,78 @@ class FillPriceRuleTest {
     assertThat(((FillPriceRule.Reject) decision).rejection().code()).isEqualTo(RejectCode.NO_LIVE_PRICE);
   }
 
-  @Test
-  void aGivenLimitPriceIsTheFillPriceWhateverTheQuote() {
-    OrderRequest limit = new OrderRequest("paper", "VFF", Side.BUY, 10, OrderType.LMT,
-        Optional.of(new BigDecimal("2.50")), Optional.empty(), TimeInForce.DAY, Optional.empty());
+  private static OrderRequest order(Side side, OrderType type, String limit, String stop) {
+    return new OrderRequest("paper", "VFF", side, 10, type, Optional.ofNullable(limit).map(BigDecimal::new),
+        Optional.ofNullable(stop).map(BigDecimal::new), TimeInForce.DAY, Optional.empty());
+  }
 
-    assertThat(FillPriceRule.decide(limit, Optional.of(quote("3.00", null, null, null))))
-        .isEqualTo(new FillPriceRule.Fill(new BigDecimal("2.50"), Optional.of(quote("3.00", null, null, null)),
-            "limit price 2.50"));
-    assertThat(FillPriceRule.decide(limit, Optional.empty()))
-        .isEqualTo(new FillPriceRule.Fill(new BigDecimal("2.50"), Optional.empty(), "limit price 2.50"));
+  static Stream<Arguments> crossingCases() {
+    Quote book = quote("9.48", "9.45", "9.50", null);
+    Quote lastOnly = quote("9.48", null, null, null);
+    return Stream.of(
+        // side, type, limit, stop, quote (null: none at all), outcome: "fill <price> <reason>" or "work" / "work triggered"
+        Arguments.of(Side.BUY, OrderType.LMT, "9.50", null, book, "fill 9.50 ask 9.50 ≤ limit 9.50"),
+        Arguments.of(Side.BUY, OrderType.LMT, "9.49", null, book, "work"),
+        Arguments.of(Side.SELL, OrderType.LMT, "9.45", null, book, "fill 9.45 bid 9.45 ≥ limit 9.45"),
+        Arguments.of(Side.SELL, OrderType.LMT, "9.46", null, book, "work"),
+        Arguments.of(Side.BUY, OrderType.LMT, "9.48", null, lastOnly, "fill 9.48 last 9.48 ≤ limit 9.48"),
+        Arguments.of(Side.BUY, OrderType.LMT, "2.50", null, null, "fill 2.50 limit price 2.50 (no live quote)"),
+        Arguments.of(Side.SELL, OrderType.LMT, "99.00", null, null, "fill 99.00 limit price 99.00 (no live quote)"),
+        Arguments.of(Side.BUY, OrderType.STP, null, "9.48", book, "fill 9.48 last 9.48 ≥ stop 9.48; market at last 9.48"),
+        Arguments.of(Side.BUY, OrderType.STP, null, "9.49", book, "work"),
+        Arguments.of(Side.SELL, OrderType.STP, null, "9.48", book, "fill 9.48 last 9.48 ≤ stop 9.48; market at last 9.48"),
+        Arguments.of(Side.SELL, OrderType.STP, null, "9.47", book, "work"),
+        Arguments.of(Side.SELL, OrderType.STP, null, "9.50", quote(null, "9.45", "9.50", null),
+            "fill 9.45 bid 9.45 ≤ stop 9.50; market at bid 9.45"),
+        Arguments.of(Side.BUY, OrderType.STP, null, "9.00", null, "work"),
+        Arguments.of(Side.BUY, OrderType.STP_LMT, "9.50", "9.48", book, "fill 9.50 last 9.48 ≥ stop 9.48; ask 9.50 ≤ limit 9.50"),
+        Arguments.of(Side.BUY, OrderType.STP_LMT, "9.49", "9.48", book, "work triggered"),
+        Arguments.of(Side.BUY, OrderType.STP_LMT, "9.60", "9.49", book, "work"),
+        Arguments.of(Side.SELL, OrderType.STP_LMT, "9.45", "9.48", book, "fill 9.45 last 9.48 ≤ stop 9.48; bid 9.45 ≥ limit 9.45"),
+        Arguments.of(Side.SELL, OrderType.STP_LMT, "9.46", "9.48", book, "work triggered"),
+        Arguments.of(Side.SELL, OrderType.STP_LMT, "9.40", "9.40", null, "work"));
+  }
+
+  private static String outcome(FillPriceRule.Decision decision) {
+    if (decision instanceof FillPriceRule.Fill fill) {
+      return "fill " + fill.price().toPlainString() + " " + fill.reason();
+    }
+    if (decision instanceof FillPriceRule.Work work) {
+      return work.triggered() ? "work triggered" : "work";
+    }
+    return "reject " + ((FillPriceRule.Reject) decision).rejection().code();
+  }
+
+  @ParameterizedTest(name = "{0} {1} limit {2} stop {3} against {4}: {5}")
+  @MethodSource("crossingCases")
+  void crossingTableAtPlacement(Side side, OrderType type, String limit, String stop, Quote quote, String expected) {
+    assertThat(outcome(FillPriceRule.decide(order(side, type, limit, stop), Optional.ofNullable(quote))))
+        .isEqualTo(expected);
+  }
+
+  private static Order working(Side side, OrderType type, String limit, String stop, boolean triggered) {
+    OrderRequest r = order(side, type, limit, stop);
+    return new Order(1, "paper", Optional.empty(), "VFF", side, 10, type, r.limitPrice(), r.stopPrice(),
+        TimeInForce.GTC, OrderStatus.WORKING, triggered, 0, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Instant.EPOCH, Instant.EPOCH);
   }
 
   @Test
-  void stopOrderWithoutLimitIsUnsupportedForNow() {
-    OrderRequest stop = new OrderRequest("paper", "VFF", Side.SELL, 10, OrderType.STP, Optional.empty(),
-        Optional.of(new BigDecimal("2.50")), TimeInForce.DAY, Optional.empty());
+  void aWorkingLimitFillsAtItsLimitOnTheFirstQuoteThatCrossesIt() {
+    Order buy = working(Side.BUY, OrderType.LMT, "9.50", null, false);
 
-    FillPriceRule.Decision decision = FillPriceRule.decide(stop, Optional.of(quote("3.00", null, null, null)));
+    assertThat(outcome(FillPriceRule.match(buy, quote("9.60", "9.55", "9.51", null)))).isEqualTo("work");
+    assertThat(outcome(FillPriceRule.match(buy, quote("9.46", "9.44", "9.45", null))))
+        .isEqualTo("fill 9.50 ask 9.45 ≤ limit 9.50");
+  }
 
-    assertThat(((FillPriceRule.Reject) decision).rejection().code()).isEqualTo(RejectCode.UNSUPPORTED_ORDER_TYPE);
+  @Test
+  void aTriggeredStopLimitStaysTriggeredAndFillsAsALimitEvenWhenLastFallsBack() {
+    Order triggered = working(Side.BUY, OrderType.STP_LMT, "9.50", "9.48", true);
+
+    // last went back under the stop, but the stop was reached before: now it is a plain limit.
+    assertThat(outcome(FillPriceRule.match(triggered, quote("9.40", "9.39", "9.41", null))))
+        .isEqualTo("fill 9.50 ask 9.41 ≤ limit 9.50");
+    assertThat(outcome(FillPriceRule.match(triggered, quote("9.60", "9.59", "9.61", null)))).isEqualTo("work triggered");
   }
 }

@@ -176,7 +176,7 @@ class TradesApiTest {
 
     assertThat(reply.status()).isEqualTo(201);
     assertThat(reply.order().getString("fill_price")).isEqualTo("12.125");
-    assertThat(reply.order().getString("fill_reason")).isEqualTo("limit price 12.125");
+    assertThat(reply.order().getString("fill_reason")).isEqualTo("limit price 12.125 (no live quote)");
     assertThat(reply.account().getString("cash")).isEqualTo("951.50");
     assertThat(reply.body().getJsonObject("position").getLong("quantity")).isEqualTo(4);
   }

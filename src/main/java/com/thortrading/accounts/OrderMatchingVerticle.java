@@ -1,0 +1,153 @@
+package com.thortrading.accounts;
+
+import com.thortrading.livedata.Quote;
+import com.thortrading.livedata.QuoteAddresses;
+import com.thortrading.livedata.QuoteJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills working orders when quotes cross them, oldest first, and expires DAY orders at the session close.
+ *
+ * <p>The book of working orders per symbol is loaded from PostgreSQL at start and kept current from the engine's
+ * order changes; this node listens to {@code quotes.<SYMBOL>} (local) only for symbols with working orders. The
+ * book only decides whom to try: the fill itself is the engine's conditional update, so a stale book, a second
+ * matcher or a restart can never fill an order twice.
+ */
+public final class OrderMatchingVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderMatchingVerticle.class);
+
+  private final OrderEngine engine;
+  private final SessionClock session;
+  private final Clock clock;
+  private final Map<String, TreeMap<Long, Order>> book = new HashMap<>();
+  private final Map<String, MessageConsumer<JsonObject>> quoteConsumers = new HashMap<>();
+  /** Symbols being matched now, with the newest quote that came meanwhile (matched next, the rest skipped). */
+  private final Map<String, Quote> busy = new HashMap<>();
+  private final Map<String, Quote> nextQuote = new HashMap<>();
+  private long expiryTimer = -1;
+
+  public OrderMatchingVerticle(OrderEngine engine, SessionClock session, Clock clock) {
+    this.engine = engine;
+    this.session = session;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().<JsonObject>consumer(AccountAddresses.ORDER_CHANGES, m -> onOrder(AccountsJson.order(m.body())))
+        .completion()
+        .compose(v -> engine.workingOrders())
+        .compose(working -> {
+          working.forEach(this::onOrder);
+          LOG.info("Matching {} working orders; DAY orders expire at {} {}", working.size(), session.close(),
+              session.zone());
+          // A restart after a close: what should have expired then, expires now.
+          return expire(session.previousClose(clock.instant()));
+        })
+        .onSuccess(v -> scheduleExpiry());
+  }
+
+  private void onOrder(Order order) {
+    TreeMap<Long, Order> orders = book.computeIfAbsent(order.symbol(), s -> new TreeMap<>());
+    if (order.status() == OrderStatus.WORKING) {
+      orders.put(order.id(), order);
+      quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<JsonObject>localConsumer(
+          QuoteAddresses.quotes(symbol), m -> onQuote(symbol, QuoteJson.fromJson(m.body().encode()))));
+    } else {
+      orders.remove(order.id());
+    }
+    if (orders.isEmpty()) {
+      book.remove(order.symbol());
+      MessageConsumer<JsonObject> consumer = quoteConsumers.remove(order.symbol());
+      if (consumer != null) {
+        consumer.unregister();
+      }
+    }
+  }
+
+  private void onQuote(String symbol, Quote quote) {
+    if (busy.containsKey(symbol)) {
+      nextQuote.put(symbol, quote); // conflate: only the newest quote matters once this round ends
+      return;
+    }
+    TreeMap<Long, Order> orders = book.get(symbol);
+    if (orders == null) {
+      return;
+    }
+    List<Order> candidates = new ArrayList<>();
+    for (Order order : orders.values()) {
+      FillPriceRule.Decision decision = FillPriceRule.match(order, quote);
+      if (decision instanceof FillPriceRule.Fill
+          || (decision instanceof FillPriceRule.Work w && w.triggered() && !order.triggered())) {
+        candidates.add(order);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    busy.put(symbol, quote);
+    Future<Void> round = Future.succeededFuture();
+    for (Order order : candidates) { // oldest first, one at a time
+      round = round.compose(v -> engine.matchWorking(order.id(), quote)
+          .map(changed -> {
+            changed.forEach(json -> OrderEvents.publish(vertx.eventBus(), json));
+            return (Void) null;
+          })
+          .recover(e -> {
+            LOG.warn("Matching order {} failed: {}", order.id(), e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    round.onComplete(done -> {
+      busy.remove(symbol);
+      Quote next = nextQuote.remove(symbol);
+      if (next != null) {
+        onQuote(symbol, next);
+      }
+    });
+  }
+
+  private Future<Void> expire(Instant close) {
+    return engine.expireDayOrders(close).map(expired -> {
+      if (!expired.isEmpty()) {
+        LOG.info("Expired {} DAY orders at the session close {}", expired.size(), close);
+      }
+      expired.forEach(order -> OrderEvents.publish(vertx.eventBus(), order));
+      return null;
+    });
+  }
+
+  private void scheduleExpiry() {
+    Instant now = clock.instant();
+    Instant close = session.nextClose(now);
+    long delay = Math.max(1, Duration.between(now, close).toMillis());
+    expiryTimer = vertx.setTimer(delay, t -> expire(close)
+        .onFailure(e -> LOG.warn("Expiring DAY orders failed: {}", e.getMessage()))
+        .onComplete(done -> scheduleExpiry()));
+  }
+
+  /** Expires DAY orders as the session close at {@code close} would; for operators and tests with their own clock. */
+  public Future<Void> closeSession(Instant close) {
+    return expire(close);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(expiryTimer);
+    return Future.succeededFuture();
+  }
+}
