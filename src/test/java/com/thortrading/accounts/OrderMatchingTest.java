@@ -1,0 +1,316 @@
+package com.thortrading.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.app.ThorService;
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.QuoteJson;
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/** Working orders against quotes published into Redis, with the whole service and real servers behind it. */
+class OrderMatchingTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final AtomicLong CLOCK = new AtomicLong(Instant.parse("2026-01-05T15:00:00Z").toEpochMilli());
+  private static ThorService service;
+  private static LocalTime sessionClose;
+
+  @BeforeAll
+  static void start() throws Exception {
+    sessionClose = LocalTime.of(16, 0);
+    service = startService();
+  }
+
+  private static ThorService startService() throws Exception {
+    return TestService.start(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
+        "THOR_SYMBOLS", "SIMONLY", "THOR_SESSION_ZONE", "UTC",
+        "THOR_SESSION_CLOSE", sessionClose.format(DateTimeFormatter.ISO_LOCAL_TIME)));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  record Reply(int status, JsonObject body) {
+    JsonObject order() {
+      return body.getJsonObject("order");
+    }
+  }
+
+  private static Reply call(String method, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(30)).header("content-type", "application/json");
+    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), new JsonObject(response.body()));
+  }
+
+  private static String account(String cash) throws Exception {
+    String id = "match-" + NAMES.incrementAndGet();
+    assertThat(call("POST", "/api/accounts", "{\"id\":\"" + id + "\",\"cash\":\"" + cash + "\"}").status()).isEqualTo(201);
+    return id;
+  }
+
+  private static String symbol() {
+    return "M" + NAMES.incrementAndGet();
+  }
+
+  private static Reply place(String account, String symbol, String side, int qty, String type, String limit,
+      String stop, String tif) throws Exception {
+    JsonObject order = new JsonObject().put("account", account).put("symbol", symbol).put("side", side)
+        .put("quantity", qty).put("order_type", type).put("tif", tif);
+    if (limit != null) {
+      order.put("limit_price", limit);
+    }
+    if (stop != null) {
+      order.put("stop_price", stop);
+    }
+    return call("POST", "/api/trades/orders/active", order.encode());
+  }
+
+  /** Stores and publishes a quote the way the ingest does. */
+  private static void quote(String symbol, String last, String bid, String ask) {
+    JsonObject json = new JsonObject().put("symbol", symbol);
+    if (last != null) json.put("last", last);
+    if (bid != null) json.put("bid", bid);
+    if (ask != null) json.put("ask", ask);
+    json.put("timestamp", Instant.ofEpochMilli(CLOCK.addAndGet(1000)).toString());
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json.encode());
+      jedis.publish(LiveDataRedis.quoteChannel(symbol), json.encode());
+    }
+  }
+
+  private static JsonObject order(long id) throws Exception {
+    return call("GET", "/api/trades/orders/" + id, null).order();
+  }
+
+  private static JsonObject accountOf(String id) throws Exception {
+    return call("GET", "/api/accounts/" + id, null).body().getJsonObject("account");
+  }
+
+  @Test
+  void restingLimitBuyWorksWithItsReservationAndFillsAtItsLimitWhenAQuoteCrossesIt() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "9.58", "9.55", "9.60");
+
+    Reply placed = place(account, symbol, "BUY", 10, "LMT", "9.50", null, "GTC");
+    assertThat(placed.status()).isEqualTo(201);
+    assertThat(placed.order().getString("status")).isEqualTo("WORKING");
+    assertThat(placed.order().getString("fill_reason")).isEqualTo("ask 9.60 > limit 9.50");
+    JsonObject before = placed.body().getJsonObject("account");
+    assertThat(before.getString("cash")).isEqualTo("1000.00");
+    assertThat(before.getString("reserved_cash")).isEqualTo("95.00");
+    assertThat(before.getString("stock_buying_power")).isEqualTo("905.00");
+
+    long id = placed.order().getLong("id");
+    quote(symbol, "9.52", "9.51", "9.53"); // not yet
+    quote(symbol, "9.46", "9.44", "9.45"); // crosses
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(id).getString("status").equals("FILLED"));
+    JsonObject filled = order(id);
+    assertThat(filled.getString("fill_price")).isEqualTo("9.50");
+    assertThat(filled.getString("fill_reason")).isEqualTo("ask 9.45 ≤ limit 9.50");
+    assertThat(filled.getJsonObject("fill_quote").getString("ask")).isEqualTo("9.45");
+    JsonObject after = accountOf(account);
+    assertThat(after.getString("cash")).isEqualTo("905.00");
+    assertThat(after.getString("reserved_cash")).isEqualTo("0.00");
+  }
+
+  @Test
+  void workingOrdersCanNeverTogetherOverspendOrOversell() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "20.00", "19.99", "20.01");
+
+    assertThat(place(account, symbol, "BUY", 40, "LMT", "15.00", null, "DAY").order().getString("status"))
+        .isEqualTo("WORKING"); // holds 600.00
+    Reply second = place(account, symbol, "BUY", 30, "LMT", "15.00", null, "DAY"); // would hold 450.00
+    assertThat(second.status()).isEqualTo(422);
+    assertThat(second.body().getJsonObject("error").getString("code")).isEqualTo("INSUFFICIENT_BUYING_POWER");
+    Reply marketable = place(account, symbol, "BUY", 25, "MKT", null, null, "DAY"); // 500.00 > 400 free
+    assertThat(marketable.body().getJsonObject("error").getString("code")).isEqualTo("INSUFFICIENT_BUYING_POWER");
+
+    String held = symbol();
+    assertThat(place(account, held, "BUY", 10, "LMT", "1.00", null, "DAY").order().getString("status"))
+        .isEqualTo("FILLED"); // no quote: fills at its limit
+    quote(held, "1.00", "0.99", "1.01");
+    assertThat(place(account, held, "SELL", 6, "LMT", "2.00", null, "GTC").order().getString("status"))
+        .isEqualTo("WORKING");
+    Reply oversell = place(account, held, "SELL", 6, "LMT", "2.00", null, "GTC");
+    assertThat(oversell.body().getJsonObject("error").getString("code")).isEqualTo("INSUFFICIENT_BUYING_POWER");
+    assertThat(oversell.body().getJsonObject("error").getString("message")).contains("6 of the 10 held");
+  }
+
+  @Test
+  void iocAndFokFillNowOrAreCancelled() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "10.00", "9.99", "10.01");
+
+    for (String tif : List.of("IOC", "FOK")) {
+      Reply missed = place(account, symbol, "BUY", 1, "LMT", "9.00", null, tif);
+      assertThat(missed.status()).isEqualTo(201);
+      assertThat(missed.order().getString("status")).isEqualTo("CANCELED");
+      assertThat(missed.order().getString("reject_code")).isEqualTo("NOT_MARKETABLE");
+      Reply hit = place(account, symbol, "BUY", 1, "LMT", "10.01", null, tif);
+      assertThat(hit.order().getString("status")).isEqualTo("FILLED");
+    }
+    assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("0.00");
+  }
+
+  @Test
+  void cancellingAWorkingOrderReleasesItsReservation() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "50.00", "49.99", "50.01");
+    long id = place(account, symbol, "BUY", 10, "LMT", "40.00", null, "GTC").order().getLong("id");
+    assertThat(accountOf(account).getString("stock_buying_power")).isEqualTo("600.00");
+
+    Reply cancelled = call("DELETE", "/api/trades/orders/" + id, null);
+
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.order().getString("status")).isEqualTo("CANCELED");
+    assertThat(accountOf(account).getString("stock_buying_power")).isEqualTo("1000.00");
+    assertThat(call("DELETE", "/api/trades/orders/" + id, null).status()).isEqualTo(409);
+    quote(symbol, "39.00", "38.99", "39.01"); // would have crossed
+    assertThat(order(id).getString("status")).isEqualTo("CANCELED");
+  }
+
+  @Test
+  void stopSellTriggersOnAFallingQuoteAndFillsAtMarket() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    assertThat(place(account, symbol, "BUY", 10, "LMT", "30.00", null, "DAY").order().getString("status"))
+        .isEqualTo("FILLED");
+    quote(symbol, "30.00", "29.99", "30.01");
+    long id = place(account, symbol, "SELL", 10, "STP", null, "29.00", "GTC").order().getLong("id");
+
+    quote(symbol, "29.50", "29.49", "29.51");
+    assertThat(order(id).getString("status")).isEqualTo("WORKING");
+    quote(symbol, "28.90", "28.85", "28.95");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(id).getString("status").equals("FILLED"));
+    assertThat(order(id).getString("fill_price")).isEqualTo("28.90");
+    assertThat(order(id).getString("fill_reason")).isEqualTo("last 28.90 ≤ stop 29.00; market at last 28.90");
+    assertThat(accountOf(account).getString("cash")).isEqualTo("989.00");
+  }
+
+  @Test
+  void dayOrdersExpireAtTheSessionCloseAndGtcOrdersStay() throws Exception {
+    // The test's clock: a session (UTC) that closes a few seconds from now.
+    service.close();
+    sessionClose = LocalTime.now(ZoneOffset.UTC).plusSeconds(4).withNano(0);
+    service = startService();
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "10.00", "9.99", "10.01");
+    long day = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "DAY").order().getLong("id");
+    long gtc = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "GTC").order().getLong("id");
+
+    // No quote needs to arrive: the close alone expires DAY orders.
+    await().atMost(Duration.ofSeconds(20)).until(() -> order(day).getString("status").equals("EXPIRED"));
+    assertThat(order(gtc).getString("status")).isEqualTo("WORKING");
+    assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("5.00");
+  }
+
+  @Test
+  void twoMatchersOrAMatcherAndACancelNeverFillTwiceOrFillACancelledOrder() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool poolA = PgBuilder.pool().connectingTo(PG.url()).using(vertx).build();
+      Pool poolB = PgBuilder.pool().connectingTo(PG.url()).using(vertx).build();
+      LiveDataRedis redis = new LiveDataRedis(Redis.createClient(vertx, REDIS.url()));
+      OrderEngine a = new OrderEngine(poolA, new TradingStore(), redis);
+      OrderEngine b = new OrderEngine(poolB, new TradingStore(), redis);
+      String account = account("100000.00");
+      String symbol = symbol();
+      quote(symbol, "100.00", "99.99", "100.01");
+      var crossing = QuoteJson.fromJson("{\"symbol\":\"" + symbol + "\",\"last\":\"90.00\",\"bid\":\"89.99\","
+          + "\"ask\":\"90.01\",\"timestamp\":\"2026-01-05T16:00:00Z\"}");
+
+      for (int round = 0; round < 10; round++) {
+        long id = place(account, symbol, "BUY", 1, "LMT", "95.00", null, "GTC").order().getLong("id");
+        Future.all(a.matchWorking(id, crossing), b.matchWorking(id, crossing), a.matchWorking(id, crossing)).await();
+        assertThat(fills(poolA, id)).as("fills of order %d", id).isEqualTo(1);
+        assertThat(order(id).getString("status")).isEqualTo("FILLED");
+
+        long raced = place(account, symbol, "BUY", 1, "LMT", "95.00", null, "GTC").order().getLong("id");
+        var fill = b.matchWorking(raced, crossing);
+        var cancel = a.cancel(raced);
+        Future.join(fill, cancel).await();
+        String status = order(raced).getString("status");
+        assertThat(status).isIn("FILLED", "CANCELED");
+        assertThat(fills(poolA, raced)).isEqualTo(status.equals("FILLED") ? 1 : 0);
+      }
+      // Every fill paid once: cash is the start less 95.00 per filled order.
+      long filled = poolA.preparedQuery("SELECT count(*) FROM orders WHERE account_id = $1 AND status = 'FILLED'")
+          .execute(Tuple.of(account)).await().iterator().next().getLong(0);
+      assertThat(accountOf(account).getString("cash"))
+          .isEqualTo(new java.math.BigDecimal("100000.00").subtract(new java.math.BigDecimal("95.00")
+              .multiply(java.math.BigDecimal.valueOf(filled))).toPlainString());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static long fills(Pool pool, long orderId) {
+    return pool.preparedQuery("SELECT count(*) FROM fills WHERE order_id = $1").execute(Tuple.of(orderId)).await()
+        .iterator().next().getLong(0);
+  }
+
+  @Test
+  void workingOrdersSurviveARestartAndFillOnTheNextCrossingQuote() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "10.00", "9.99", "10.01");
+    long id = place(account, symbol, "BUY", 10, "LMT", "9.00", null, "GTC").order().getLong("id");
+
+    service.close();
+    service = startService();
+
+    assertThat(order(id).getString("status")).isEqualTo("WORKING");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      quote(symbol, "8.95", "8.94", "8.96");
+      assertThat(order(id).getString("status")).isEqualTo("FILLED");
+    });
+    assertThat(accountOf(account).getString("cash")).isEqualTo("910.00");
+  }
+}
