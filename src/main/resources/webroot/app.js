@@ -392,9 +392,14 @@ function explain(status, body) {
   const o = body.order;
   switch (status) {
     case 201:
-      showResult(o.status === 'FILLED'
-        ? 'Filled: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' at ' + o.fill_price + ' (' + o.fill_reason + ')'
-        : o.side + ' ' + o.quantity + ' ' + o.symbol + ' is ' + o.status, true);
+      if (o.status === 'FILLED') {
+        showResult('Filled: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' at ' + o.fill_price + ' (' + o.fill_reason + ')', true);
+      } else if (o.status === 'WORKING') {
+        showResult('Working: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' ' + o.order_type + ' '
+          + (o.limit_price || o.stop_price) + ' ' + o.tif + ' (' + o.fill_reason + ')', true);
+      } else {
+        showResult(o.status + ': ' + (o.reject_reason || o.side + ' ' + o.quantity + ' ' + o.symbol), false);
+      }
       break;
     case 200:
       showResult('Already placed as order ' + o.id + ' (' + o.status + '); nothing changed.', true);

@@ -155,15 +155,32 @@ class TradingPageBrowserTest {
         .equals("Rejected: Cannot fill market order: no live market price available for NOQUOTE"));
     screenshot("2-order-filled");
 
+    // A limit buy far below the market works, holds cash, and is cancelled from the orders table.
+    symbol.clear();
+    symbol.sendKeys("AAPL");
+    new Select(browser.findElement(By.id("t-type"))).selectByVisibleText("LMT");
+    new Select(browser.findElement(By.id("t-tif"))).selectByVisibleText("GTC");
+    browser.findElement(By.id("t-limit")).sendKeys("1.00");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Working: BUY 5 AAPL LMT 1.00 GTC (ask "));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#orders tbody tr .status").equals("WORKING"));
+    String workingId = browser.findElement(By.cssSelector("#orders tbody tr")).getAttribute("data-order-id");
+    screenshot("3-order-working");
+    browser.findElement(By.cssSelector("#orders tbody tr[data-order-id='" + workingId + "'] button.cancel")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        text("#orders tbody tr[data-order-id='" + workingId + "'] .status").equals("CANCELED"));
+    assertThat(browser.findElements(By.cssSelector("#orders tbody tr[data-order-id='" + workingId + "'] button.cancel")))
+        .isEmpty();
+
     // The server restarts: the page says so, reconnects by itself, and streams again.
     service.close();
     service = null;
     await().atMost(Duration.ofSeconds(15)).until(() -> text("#connection").equals("reconnecting"));
-    screenshot("3-server-down");
+    screenshot("4-server-down");
     service = startService();
     await().atMost(Duration.ofSeconds(20)).until(() -> text("#connection").equals("live"));
     waitForPriceChange("TSLA", Duration.ofSeconds(5));
     waitForPriceChange("AAPL", Duration.ofSeconds(5));
-    screenshot("4-after-restart");
+    screenshot("5-after-restart");
   }
 }
