@@ -5,6 +5,7 @@ public final class AccountAddresses {
 
   public static final String PLACE_ORDER = "orders.place";
   public static final String CANCEL_ORDER = "orders.cancel";
+  public static final String REPLACE_ORDER = "orders.replace";
   public static final String GET_ORDER = "orders.get";
   public static final String LIST_ORDERS = "orders.list";
   public static final String GET_ACCOUNT = "accounts.get";

@@ -213,6 +213,47 @@ public final class OrderEngine {
     }));
   }
 
+  /**
+   * Replaces a working order's quantity or prices in place, atomically: either the order is still working and
+   * changes (with what it holds checked again), or the replace fails because the order is already final.
+   */
+  public Future<EngineReply> replace(long orderId, Optional<Long> quantity, Optional<BigDecimal> limit,
+      Optional<BigDecimal> stop) {
+    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(noSuchOrder(orderId));
+      }
+      Order order = found.get();
+      if (order.status() != OrderStatus.WORKING) {
+        return Future.succeededFuture(EngineReply.of(EngineOutcome.CONFLICT, EngineReply.errorBody("ORDER_FINAL",
+            "Order " + orderId + " is already " + order.status() + " and cannot be replaced")
+            .put("order", AccountsJson.order(order))));
+      }
+      if (limit.isPresent() && !order.type().needsLimit() || stop.isPresent() && !order.type().needsStop()) {
+        return Future.succeededFuture(EngineReply.error(EngineOutcome.INVALID, "INVALID_REQUEST",
+            (limit.isPresent() && !order.type().needsLimit() ? "limit_price" : "stop_price")
+                + ": is not allowed on " + order.type() + " orders"));
+      }
+      long newQuantity = quantity.orElse(order.quantity());
+      Optional<BigDecimal> newLimit = limit.or(order::limitPrice);
+      Optional<BigDecimal> newStop = stop.or(order::stopPrice);
+      return store.lockAccount(conn, order.account()).compose(account -> store.position(conn, order.account(),
+          order.symbol()).compose(position -> store.reserved(conn, order.account(), order.symbol(), orderId)
+          .compose(reserved -> {
+            Optional<Rejection> refused = CashAccountRules.refusesToReserve(account.orElseThrow().cash(), position,
+                order.side(), newQuantity, newLimit.or(() -> newStop).orElseThrow(), reserved);
+            if (refused.isPresent()) {
+              return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
+                  refused.get().code().name(), refused.get().message()).put("order", AccountsJson.order(order))));
+            }
+            return store.replace(conn, orderId, newQuantity, newLimit, newStop).map(replaced -> {
+              JsonObject json = AccountsJson.order(replaced.orElseThrow());
+              return new EngineReply(EngineOutcome.OK, new JsonObject().put("order", json), List.of(json));
+            });
+          })));
+    }));
+  }
+
   public Future<EngineReply> order(long orderId) {
     return store.order(pool, orderId).map(found -> found
         .map(o -> EngineReply.of(EngineOutcome.OK, new JsonObject().put("order", AccountsJson.order(o))))

@@ -35,11 +35,15 @@ public final class OrderEngineVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(java.util.List.of(
         bus.<JsonObject>consumer(AccountAddresses.PLACE_ORDER, m -> handle(m,
             body -> engine.place(AccountsJson.request(body)))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.CANCEL_ORDER, m -> handle(m,
             body -> engine.cancel(body.getLong("id")))).completion(),
+        bus.<JsonObject>consumer(AccountAddresses.REPLACE_ORDER, m -> handle(m,
+            body -> engine.replace(body.getLong("id"), Optional.ofNullable(body.getLong("quantity")),
+                Optional.ofNullable(body.getString("limit_price")).map(BigDecimal::new),
+                Optional.ofNullable(body.getString("stop_price")).map(BigDecimal::new)))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.GET_ORDER, m -> handle(m,
             body -> engine.order(body.getLong("id")))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.LIST_ORDERS, m -> handle(m,
@@ -49,7 +53,7 @@ public final class OrderEngineVerticle extends VerticleBase {
         bus.<JsonObject>consumer(AccountAddresses.GET_ACCOUNT, m -> handle(m,
             body -> engine.account(body.getString("id")))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.CREATE_ACCOUNT, m -> handle(m,
-            body -> engine.createAccount(body.getString("id"), new BigDecimal(body.getString("cash"))))).completion());
+            body -> engine.createAccount(body.getString("id"), new BigDecimal(body.getString("cash"))))).completion()));
   }
 
   private void handle(Message<JsonObject> message, Function<JsonObject, Future<EngineReply>> action) {

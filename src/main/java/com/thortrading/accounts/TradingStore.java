@@ -194,6 +194,15 @@ public final class TradingStore {
         .map(rows -> first(rows).map(TradingStore::order));
   }
 
+  /** Changes a working order's quantity and prices; empty when it was no longer working. */
+  public Future<Optional<Order>> replace(SqlConnection conn, long id, long quantity, Optional<BigDecimal> limit,
+      Optional<BigDecimal> stop) {
+    return conn.preparedQuery("UPDATE orders SET quantity = $2, limit_price = $3, stop_price = $4, updated_at = now() "
+            + "WHERE id = $1 AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
+        .execute(Tuple.of(id, quantity, limit.orElse(null), stop.orElse(null)))
+        .map(rows -> first(rows).map(TradingStore::order));
+  }
+
   /** Expires every working DAY order placed before {@code close}; returns them. */
   public Future<List<Order>> expireDayOrders(SqlClient client, java.time.OffsetDateTime close) {
     return client.preparedQuery("UPDATE orders SET status = 'EXPIRED', updated_at = now() WHERE status = 'WORKING' "

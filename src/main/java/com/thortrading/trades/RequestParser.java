@@ -37,6 +37,7 @@ public final class RequestParser {
   private static final Set<String> ORDER_FIELDS = Set.of("account", "symbol", "side", "quantity", "order_type",
       "limit_price", "stop_price", "tif", "client_order_id");
   private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash");
+  private static final Set<String> REPLACE_FIELDS = Set.of("quantity", "limit_price", "stop_price");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -66,6 +67,23 @@ public final class RequestParser {
     }
     f.throwIfAny();
     return new OrderRequest(account, symbol, side, quantity, type, limit, stop, tif, clientOrderId);
+  }
+
+  /** A replacement from {@code PATCH /api/trades/orders/{id}}: a new quantity and/or prices, at least one. */
+  public record Replacement(Optional<Long> quantity, Optional<BigDecimal> limitPrice, Optional<BigDecimal> stopPrice) {
+  }
+
+  public static Replacement replacement(String body) {
+    JsonNode json = object(body, REPLACE_FIELDS);
+    Fields f = new Fields(json);
+    Optional<Long> quantity = json.hasNonNull("quantity") ? Optional.of(f.quantity("quantity")) : Optional.empty();
+    Optional<BigDecimal> limit = f.price("limit_price");
+    Optional<BigDecimal> stop = f.price("stop_price");
+    if (quantity.isEmpty() && limit.isEmpty() && stop.isEmpty()) {
+      f.error("body", "must change at least one of quantity, limit_price, stop_price");
+    }
+    f.throwIfAny();
+    return new Replacement(quantity, limit, stop);
   }
 
   /** A new account from {@code POST /api/accounts}: its id, and its cash (the configured default when absent). */

@@ -44,6 +44,7 @@ public final class TradesApi {
     router.get("/api/trades/orders").handler(this::listOrders);
     router.get("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ORDER,
         new JsonObject().put("id", orderId(ctx))));
+    router.patch("/api/trades/orders/:id").handler(body).handler(this::replaceOrder);
     router.delete("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.CANCEL_ORDER,
         new JsonObject().put("id", orderId(ctx))));
     router.post("/api/accounts").handler(body).handler(this::createAccount);
@@ -56,6 +57,16 @@ public final class TradesApi {
 
   private void placeOrder(RoutingContext ctx) {
     ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(RequestParser.order(ctx.body().asString())));
+  }
+
+  private void replaceOrder(RoutingContext ctx) {
+    long id = orderId(ctx);
+    RequestParser.Replacement r = RequestParser.replacement(ctx.body().asString());
+    JsonObject request = new JsonObject().put("id", id);
+    r.quantity().ifPresent(q -> request.put("quantity", q));
+    r.limitPrice().ifPresent(p -> request.put("limit_price", p.toPlainString()));
+    r.stopPrice().ifPresent(p -> request.put("stop_price", p.toPlainString()));
+    ask(ctx, AccountAddresses.REPLACE_ORDER, request);
   }
 
   private void createAccount(RoutingContext ctx) {

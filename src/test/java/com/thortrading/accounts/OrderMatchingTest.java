@@ -313,4 +313,33 @@ class OrderMatchingTest {
     });
     assertThat(accountOf(account).getString("cash")).isEqualTo("910.00");
   }
+
+  @Test
+  void replaceChangesAWorkingOrderAtomicallyOrFailsOnceItIsFinal() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "20.00", "19.99", "20.01");
+    long id = place(account, symbol, "BUY", 10, "LMT", "15.00", null, "GTC").order().getLong("id");
+
+    Reply replaced = call("PATCH", "/api/trades/orders/" + id, "{\"quantity\":20,\"limit_price\":\"16.00\"}");
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(replaced.order().getLong("quantity")).isEqualTo(20);
+    assertThat(replaced.order().getString("limit_price")).isEqualTo("16.00");
+    assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("320.00");
+
+    Reply tooBig = call("PATCH", "/api/trades/orders/" + id, "{\"quantity\":100}");
+    assertThat(tooBig.status()).isEqualTo(422);
+    assertThat(tooBig.body().getJsonObject("error").getString("code")).isEqualTo("INSUFFICIENT_CASH");
+    assertThat(order(id).getLong("quantity")).isEqualTo(20);
+    assertThat(call("PATCH", "/api/trades/orders/" + id, "{}").status()).isEqualTo(400);
+    assertThat(call("PATCH", "/api/trades/orders/" + id, "{\"stop_price\":\"1.00\"}").status()).isEqualTo(400);
+
+    quote(symbol, "15.50", "15.49", "15.51"); // crosses the new limit, not the old one
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(id).getString("status").equals("FILLED"));
+    assertThat(order(id).getString("fill_price")).isEqualTo("16.00");
+    Reply late = call("PATCH", "/api/trades/orders/" + id, "{\"quantity\":5}");
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.body().getJsonObject("error").getString("code")).isEqualTo("ORDER_FINAL");
+    assertThat(accountOf(account).getString("cash")).isEqualTo("680.00");
+  }
 }
