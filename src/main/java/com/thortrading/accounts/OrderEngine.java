@@ -30,26 +30,46 @@ public final class OrderEngine {
   private final Pool pool;
   private final TradingStore store;
   private final LiveDataRedis liveData;
+  private final EngineOptions options;
 
-  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData) {
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options) {
     this.pool = pool;
     this.store = store;
     this.liveData = liveData;
+    this.options = options;
+  }
+
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData) {
+    this(pool, store, liveData, EngineOptions.defaults());
+  }
+
+  /** Whether a quote is too old to trade on (always false when no maximum age is set). */
+  public boolean isStale(Quote quote) {
+    return options.isStale(quote);
   }
 
   public Future<EngineReply> place(OrderRequest request) {
-    return latestQuotes().compose(quotes -> pool.withTransaction(conn ->
+    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> pool.withTransaction(conn ->
         store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(request.account()))
-            : placeLocked(conn, account.get(), request, quotes))));
+            : placeLocked(conn, account.get(), request, quotes, tradable)))));
+  }
+
+  /** With the whitelist on, a market order's symbol must be one the ingest has published. */
+  private Future<Boolean> tradable(OrderRequest request) {
+    if (!options.symbolWhitelist() || request.type() != OrderType.MKT) {
+      return Future.succeededFuture(true);
+    }
+    return liveData.isKnownSymbol(request.symbol())
+        .recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)));
   }
 
   private Future<EngineReply> placeLocked(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes) {
+      Map<String, Quote> quotes, boolean tradable) {
     if (request.clientOrderId().isPresent()) {
       return store.orderByClientOrderId(conn, account.id(), request.clientOrderId().get()).compose(existing -> {
         if (existing.isEmpty()) {
-          return decide(conn, account, request, quotes);
+          return decide(conn, account, request, quotes, tradable);
         }
         Order original = existing.get();
         if (!request.sameOrderAs(original)) {
@@ -60,13 +80,14 @@ public final class OrderEngine {
         return reply(conn, account.id(), original, quotes, EngineOutcome.DUPLICATE, Optional.empty(), false);
       });
     }
-    return decide(conn, account, request, quotes);
+    return decide(conn, account, request, quotes, tradable);
   }
 
   private Future<EngineReply> decide(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes) {
+      Map<String, Quote> quotes, boolean tradable) {
     Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
-    FillPriceRule.Decision decision = FillPriceRule.decide(request, quote);
+    FillPriceRule.Decision decision = protect(request, quote, tradable)
+        .orElseGet(() -> FillPriceRule.decide(request, quote));
     if (decision instanceof FillPriceRule.Reject reject) {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
           EngineOutcome.REJECTED);
@@ -90,6 +111,22 @@ public final class OrderEngine {
                   .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(),
                       true)));
         }));
+  }
+
+  /** The protections that come before the fill rules: the whitelist, and stale quotes. */
+  private Optional<FillPriceRule.Decision> protect(OrderRequest request, Optional<Quote> quote, boolean tradable) {
+    if (!tradable) {
+      return Optional.of(new FillPriceRule.Reject(new Rejection(RejectCode.SYMBOL_NOT_TRADABLE, request.symbol()
+          + " is not tradable by market order: the quote feed has never published it (symbol whitelist)")));
+    }
+    if (quote.isEmpty() || !options.isStale(quote.get())) {
+      return Optional.empty();
+    }
+    String age = "the last quote of " + request.symbol() + " is from " + quote.get().timestamp()
+        + ", older than the " + options.maxQuoteAge().toMillis() + " ms a live price may be";
+    return Optional.of(request.type() == OrderType.MKT
+        ? new FillPriceRule.Reject(new Rejection(RejectCode.STALE_PRICE, "Cannot fill market order: " + age))
+        : new FillPriceRule.Work(false, "waiting for a fresh quote: " + age));
   }
 
   /** An order that cannot fill now: IOC and FOK are cancelled; others work, holding cash or shares. */

@@ -80,6 +80,9 @@ public final class OrderMatchingVerticle extends VerticleBase {
   }
 
   private void onQuote(String symbol, Quote quote) {
+    if (engine.isStale(quote)) {
+      return; // not a live price: working orders wait for a fresh one
+    }
     if (busy.containsKey(symbol)) {
       nextQuote.put(symbol, quote); // conflate: only the newest quote matters once this round ends
       return;

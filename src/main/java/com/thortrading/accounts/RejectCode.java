@@ -8,6 +8,10 @@ public enum RejectCode {
   SELL_EXCEEDS_POSITION,
   /** Working orders already hold the cash (or shares) this order needs. */
   INSUFFICIENT_BUYING_POWER,
+  /** The live quote is older than the configured maximum age: not a live price. */
+  STALE_PRICE,
+  /** The symbol whitelist is on and the ingest has never published this symbol. */
+  SYMBOL_NOT_TRADABLE,
   /** An IOC or FOK order that could not fill at once; it is CANCELED, not REJECTED. */
   NOT_MARKETABLE
 }

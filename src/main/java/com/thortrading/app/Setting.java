@@ -32,6 +32,8 @@ public enum Setting {
   FANOUT_IDLE_TIMEOUT_MS("MS", "A connection that sends nothing this long is closed (browsers ping every 5 s)"),
   FANOUT_ALLOWED_ORIGINS("LIST", "Comma-separated browser origins allowed on /eventbus; empty: this service and localhost"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
+  MAX_QUOTE_AGE_MS("MS", "A quote older than this is not a live price (market orders refused, working orders wait); 0: off"),
+  SYMBOL_WHITELIST("BOOL", "true: market orders only for symbols the quote feed has published"),
   SESSION_CLOSE("HH:MM", "When the trading session closes and DAY orders expire"),
   SESSION_ZONE("ZONE", "Time zone of the session close, e.g. America/New_York"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),

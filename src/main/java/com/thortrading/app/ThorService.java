@@ -1,6 +1,7 @@
 package com.thortrading.app;
 
 import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.EngineOptions;
 import com.thortrading.accounts.OrderEngine;
 import com.thortrading.accounts.OrderEngineVerticle;
 import com.thortrading.accounts.OrderMatchingVerticle;
@@ -70,7 +71,8 @@ public final class ThorService implements AutoCloseable {
       mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
 
       AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
-      OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData);
+      OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
+          new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), Clock.systemUTC()));
       vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
       vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), Clock.systemUTC())).await();
 

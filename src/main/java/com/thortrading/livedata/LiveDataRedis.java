@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@value #LATEST_QUOTES_KEY}: hash, field = upper-case symbol, value = the quote's JSON;</li>
+ *   <li>{@value #SYMBOLS_KEY}: set of every symbol published;</li>
+ *   <li>{@code live_data:history:{SYMBOL}}: stream of every published quote;</li>
  *   <li>{@code live_data:quotes:{SYMBOL}}: one pub/sub message per published quote.</li>
  * </ul>
  */
@@ -24,6 +26,8 @@ public final class LiveDataRedis {
   public static final String QUOTE_CHANNEL_PREFIX = "live_data:quotes:";
   /** What a subscriber listens to for every symbol's quotes. */
   public static final String QUOTE_CHANNEL_PATTERN = QUOTE_CHANNEL_PREFIX + "*";
+  /** Every symbol the ingest has published (design §10's whitelist of tradable symbols). */
+  public static final String SYMBOLS_KEY = "live_data:symbols";
   /** Prefix of each symbol's quote history stream (design §10): {@code live_data:history:AAPL}. */
   public static final String HISTORY_PREFIX = "live_data:history:";
   /** Field of a history entry that holds the quote's JSON. */
@@ -75,8 +79,11 @@ public final class LiveDataRedis {
       json.add(text);
       hset.arg(quote.symbol()).arg(text);
     }
-    List<Request> commands = new ArrayList<>(quotes.size() + 1);
+    List<Request> commands = new ArrayList<>(2 * quotes.size() + 2);
     commands.add(hset);
+    Request sadd = Request.cmd(Command.SADD).arg(SYMBOLS_KEY);
+    quotes.forEach(q -> sadd.arg(q.symbol()));
+    commands.add(sadd);
     for (int i = 0; i < quotes.size(); i++) {
       commands.add(Request.cmd(Command.PUBLISH).arg(quoteChannel(quotes.get(i).symbol())).arg(json.get(i)));
     }
@@ -133,6 +140,12 @@ public final class LiveDataRedis {
           }
           return quotes;
         });
+  }
+
+  /** Whether the ingest has ever published this symbol. */
+  public Future<Boolean> isKnownSymbol(String symbol) {
+    return redis.send(Request.cmd(Command.SISMEMBER).arg(SYMBOLS_KEY).arg(QuoteSymbols.normalize(symbol)))
+        .map(r -> r != null && r.toInteger() == 1);
   }
 
   /** Answers when Redis does; the health check's probe. */

@@ -109,8 +109,9 @@ class RedisPublisherVerticleTest {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listener.messages).hasSize(2));
       assertThat(listener.messages).containsExactly("live_data:quotes:VFF " + vffJson, "live_data:quotes:/ES " + esJson);
       try (Jedis jedis = REDIS.jedis()) {
-        assertThat(jedis.keys("*")).containsExactlyInAnyOrder("live_data:latest:quotes", "live_data:history:VFF",
-            "live_data:history:/ES");
+        assertThat(jedis.keys("*")).containsExactlyInAnyOrder("live_data:latest:quotes", "live_data:symbols",
+            "live_data:history:VFF", "live_data:history:/ES");
+        assertThat(jedis.smembers("live_data:symbols")).containsExactlyInAnyOrder("VFF", "/ES");
         assertThat(jedis.xrange("live_data:history:VFF", "-", "+")).singleElement()
             .satisfies(entry -> assertThat(entry.getFields()).isEqualTo(Map.of("quote", vffJson)));
         assertThat(jedis.hgetAll("live_data:latest:quotes")).isEqualTo(Map.of("VFF", vffJson, "/ES", esJson));

@@ -1,0 +1,23 @@
+package com.thortrading.accounts;
+
+import com.thortrading.livedata.Quote;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The engine's protections (original design §10 and order matching).
+ *
+ * @param maxQuoteAge a quote older than this is not a live price (market orders: STALE_PRICE; working orders
+ *     wait); zero turns the check off
+ * @param symbolWhitelist when on, market orders only for symbols the ingest has published (SYMBOL_NOT_TRADABLE)
+ */
+public record EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock) {
+
+  public static EngineOptions defaults() {
+    return new EngineOptions(Duration.ZERO, false, Clock.systemUTC());
+  }
+
+  public boolean isStale(Quote quote) {
+    return !maxQuoteAge.isZero() && quote.timestamp().isBefore(clock.instant().minus(maxQuoteAge));
+  }
+}

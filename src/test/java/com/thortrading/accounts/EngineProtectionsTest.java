@@ -1,0 +1,91 @@
+package com.thortrading.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.thortrading.app.ThorService;
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/** Stale quotes and the symbol whitelist, switched on, with the whole service behind the REST API. */
+class EngineProtectionsTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static ThorService service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = TestService.start(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
+        "THOR_SYMBOLS", "SIMONLY", "THOR_MAX_QUOTE_AGE_MS", "5000", "THOR_SYMBOL_WHITELIST", "true"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  private static JsonObject place(String json) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders/active"))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(response.body()).put("http_status", response.statusCode());
+  }
+
+  private static void quote(String symbol, Instant at) {
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol,
+          "{\"symbol\":\"" + symbol + "\",\"last\":\"10.00\",\"bid\":\"9.99\",\"ask\":\"10.01\",\"timestamp\":\"" + at + "\"}");
+      jedis.sadd(LiveDataRedis.SYMBOLS_KEY, symbol);
+    }
+  }
+
+  @Test
+  void aStaleQuoteIsNoLivePriceForMarketOrdersAndMakesLimitOrdersWait() throws Exception {
+    quote("OLDQ", Instant.now().minusSeconds(60));
+
+    JsonObject market = place("{\"symbol\":\"OLDQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
+    assertThat(market.getInteger("http_status")).isEqualTo(422);
+    assertThat(market.getJsonObject("error").getString("code")).isEqualTo("STALE_PRICE");
+    assertThat(market.getJsonObject("error").getString("message")).contains("older than the 5000 ms");
+
+    JsonObject limit = place("{\"symbol\":\"OLDQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\","
+        + "\"limit_price\":\"11.00\",\"tif\":\"GTC\"}");
+    assertThat(limit.getJsonObject("order").getString("status")).isEqualTo("WORKING"); // would cross, but stale
+
+    quote("FRESHQ", Instant.now());
+    JsonObject fresh = place("{\"symbol\":\"FRESHQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
+    assertThat(fresh.getJsonObject("order").getString("status")).isEqualTo("FILLED");
+  }
+
+  @Test
+  void withTheWhitelistOnlyPublishedSymbolsTakeMarketOrders() throws Exception {
+    JsonObject unknown = place("{\"symbol\":\"NEVERSEEN\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
+    assertThat(unknown.getInteger("http_status")).isEqualTo(422);
+    assertThat(unknown.getJsonObject("error").getString("code")).isEqualTo("SYMBOL_NOT_TRADABLE");
+    assertThat(unknown.getJsonObject("order").getString("status")).isEqualTo("REJECTED");
+
+    // The simulator's own symbol has been published, so it trades.
+    JsonObject sim = place("{\"symbol\":\"SIMONLY\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
+    assertThat(sim.getJsonObject("order").getString("status")).isEqualTo("FILLED");
+  }
+}
