@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Values an account at live prices (design §7.1): market value per position at its live price (last, bid, ask,
- * close) or, with no quote, at its average cost; net liquidation = cash + market value; every buying power of a
- * cash account equals its cash less what working buy orders hold.
+ * close) or, with no quote, at its average cost (a short's is negative); net liquidation = cash + market value;
+ * every buying power of a cash account equals its cash less what working buy orders hold; a margin account's
+ * follow {@link MarginRules}.
  */
 public final class AccountValuation {
 
@@ -24,8 +25,8 @@ public final class AccountValuation {
 
   /** An account as a trader sees it. */
   public record Snapshot(Account account, List<PositionValue> positions, BigDecimal marketValue, BigDecimal netLiq,
-      BigDecimal reservedCash, BigDecimal stockBuyingPower, BigDecimal optionBuyingPower,
-      BigDecimal dayTradingBuyingPower) {
+      BigDecimal reservedCash, BigDecimal maintenanceRequirement, BigDecimal stockBuyingPower,
+      BigDecimal optionBuyingPower, BigDecimal dayTradingBuyingPower) {
   }
 
   public static PositionValue value(Position position, Map<String, Quote> quotes) {
@@ -51,7 +52,14 @@ public final class AccountValuation {
       marketValue = marketValue.add(value.marketValue());
     }
     BigDecimal cash = account.cash();
+    if (account.marginEnabled()) {
+      MarginRules.Requirement r = MarginRules.requirement(cash, positions, quotes);
+      return new Snapshot(account, values, marketValue, cash.add(marketValue), reservedCash, r.maintenance(),
+          r.stockBuyingPower().subtract(reservedCash), r.excess().subtract(reservedCash),
+          r.dayTradingBuyingPower().subtract(reservedCash));
+    }
     BigDecimal free = cash.subtract(reservedCash);
-    return new Snapshot(account, values, marketValue, cash.add(marketValue), reservedCash, free, free, free);
+    return new Snapshot(account, values, marketValue, cash.add(marketValue), reservedCash, BigDecimal.ZERO, free, free,
+        free);
   }
 }

@@ -103,6 +103,7 @@ public final class AccountsJson {
         .put("market_value", Money.text(s.marketValue()))
         .put("net_liq", Money.text(s.netLiq()))
         .put("reserved_cash", Money.text(s.reservedCash()))
+        .put("maintenance_requirement", Money.text(s.maintenanceRequirement()))
         .put("stock_buying_power", Money.text(s.stockBuyingPower()))
         .put("option_buying_power", Money.text(s.optionBuyingPower()))
         .put("day_trading_buying_power", Money.text(s.dayTradingBuyingPower()))

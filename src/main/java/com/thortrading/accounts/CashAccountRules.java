@@ -1,7 +1,6 @@
 package com.thortrading.accounts;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 
 /**
  * The original design's cash account (§7): buys need the cash, sells need a long position no smaller than the
@@ -59,11 +58,8 @@ public final class CashAccountRules {
           + Money.text(cash.subtract(reserved.cash())) + " of the " + Money.text(cash) + " cash is free: working "
           + "buy orders hold " + Money.text(reserved.cash())));
     }
-    long held = position.quantity();
-    long total = held + quantity;
-    BigDecimal average = BigDecimal.valueOf(held).multiply(position.averageCost()).add(cost)
-        .divide(BigDecimal.valueOf(total), AVERAGE_COST_SCALE, RoundingMode.HALF_EVEN);
-    return new Applied(cash.subtract(cost), new Position(position.symbol(), total, average, position.realizedPnl()));
+    return new Applied(PositionMath.cashAfter(cash, Side.BUY, quantity, price),
+        PositionMath.apply(position, Side.BUY, quantity, price));
   }
 
   private static Outcome sell(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal proceeds,
@@ -82,10 +78,7 @@ public final class CashAccountRules {
           + position.symbol() + ": " + reserved.shares() + " of the " + held + " held are promised to working "
           + "sell orders"));
     }
-    BigDecimal realized = price.subtract(position.averageCost()).multiply(BigDecimal.valueOf(quantity));
-    long remaining = held - quantity;
-    BigDecimal average = remaining == 0 ? BigDecimal.ZERO : position.averageCost();
-    return new Applied(cash.add(proceeds),
-        new Position(position.symbol(), remaining, average, position.realizedPnl().add(realized)));
+    return new Applied(PositionMath.cashAfter(cash, Side.SELL, quantity, price),
+        PositionMath.apply(position, Side.SELL, quantity, price));
   }
 }

@@ -92,14 +92,13 @@ public final class OrderEngine {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
           EngineOutcome.REJECTED);
     }
-    return store.position(conn, account.id(), request.symbol()).compose(position ->
-        store.reserved(conn, account.id(), request.symbol(), 0).compose(reserved -> {
+    return holdings(conn, account.id(), request.symbol(), 0).compose(holdings -> {
           if (decision instanceof FillPriceRule.Work work) {
-            return rest(conn, account, request, position, reserved, work, quotes);
+            return rest(conn, account, request, holdings, work, quotes);
           }
           FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
-          CashAccountRules.Outcome outcome = CashAccountRules.apply(account.cash(), position, request.side(),
-              request.quantity(), fill.price(), reserved);
+          CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, holdings.position(),
+              request.side(), request.quantity(), fill.price(), holdings.reserved());
           if (outcome instanceof CashAccountRules.Refused refused) {
             return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
                 EngineOutcome.REJECTED);
@@ -110,7 +109,7 @@ public final class OrderEngine {
               .compose(order -> execute(conn, order, fill, applied)
                   .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(),
                       true)));
-        }));
+        });
   }
 
   /** The protections that come before the fill rules: the whitelist, and stale quotes. */
@@ -130,16 +129,16 @@ public final class OrderEngine {
   }
 
   /** An order that cannot fill now: IOC and FOK are cancelled; others work, holding cash or shares. */
-  private Future<EngineReply> rest(SqlConnection conn, Account account, OrderRequest request, Position position,
-      Reservations reserved, FillPriceRule.Work work, Map<String, Quote> quotes) {
+  private Future<EngineReply> rest(SqlConnection conn, Account account, OrderRequest request, Holdings holdings,
+      FillPriceRule.Work work, Map<String, Quote> quotes) {
     if (request.tif() == TimeInForce.IOC || request.tif() == TimeInForce.FOK) {
       Rejection why = new Rejection(RejectCode.NOT_MARKETABLE, request.tif() + " order could not fill at once ("
           + work.reason() + ") and was cancelled");
       return record(conn, account.id(), request, OrderStatus.CANCELED, false, why, quotes, EngineOutcome.ACCEPTED);
     }
     BigDecimal holds = request.limitPrice().or(request::stopPrice).orElseThrow();
-    Optional<Rejection> refused = CashAccountRules.refusesToReserve(account.cash(), position, request.side(),
-        request.quantity(), holds, reserved);
+    Optional<Rejection> refused = TradingRules.refusesToReserve(account, holdings.all(), quotes, holdings.position(),
+        request.side(), request.quantity(), holds, holdings.reserved());
     if (refused.isPresent()) {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.get(), quotes,
           EngineOutcome.REJECTED);
@@ -184,6 +183,14 @@ public final class OrderEngine {
    * restart, can never fill it twice or fill a cancelled one.
    */
   public Future<List<JsonObject>> matchWorking(long orderId, Quote quote) {
+    return latestQuotes().compose(latest -> {
+      Map<String, Quote> quotes = new HashMap<>(latest);
+      quotes.put(quote.symbol(), quote);
+      return matchWorking(orderId, quote, quotes);
+    });
+  }
+
+  private Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
     return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
       if (found.isEmpty() || found.get().status() != OrderStatus.WORKING) {
         return Future.succeededFuture(List.<JsonObject>of());
@@ -198,11 +205,10 @@ public final class OrderEngine {
       if (!(decision instanceof FillPriceRule.Fill fill)) {
         return Future.succeededFuture(List.<JsonObject>of());
       }
-      return store.lockAccount(conn, order.account()).compose(account -> store.position(conn, order.account(),
-          order.symbol()).compose(position -> store.reserved(conn, order.account(), order.symbol(), orderId)
-          .compose(reserved -> {
-            CashAccountRules.Outcome outcome = CashAccountRules.apply(account.orElseThrow().cash(), position,
-                order.side(), order.quantity(), fill.price(), reserved);
+      return store.lockAccount(conn, order.account()).compose(account -> holdings(conn, order.account(),
+          order.symbol(), orderId).compose(holdings -> {
+            CashAccountRules.Outcome outcome = TradingRules.apply(account.orElseThrow(), holdings.all(), quotes,
+                holdings.position(), order.side(), order.quantity(), fill.price(), holdings.reserved());
             if (outcome instanceof CashAccountRules.Refused refused) {
               return store.finishWorking(conn, orderId, OrderStatus.REJECTED, refused.rejection())
                   .map(o -> o.map(x -> List.of(AccountsJson.order(x))).orElse(List.of()));
@@ -211,7 +217,7 @@ public final class OrderEngine {
             return store.fillWorking(conn, orderId, fill.price(), fill.quote(), fill.reason()).compose(filled ->
                 filled.isEmpty() ? Future.succeededFuture(List.<JsonObject>of())
                     : execute(conn, filled.get(), fill, applied).map(v -> List.of(AccountsJson.order(filled.get()))));
-          })));
+          }));
     }));
   }
 
@@ -256,7 +262,7 @@ public final class OrderEngine {
    */
   public Future<EngineReply> replace(long orderId, Optional<Long> quantity, Optional<BigDecimal> limit,
       Optional<BigDecimal> stop) {
-    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+    return latestQuotes().compose(quotes -> pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -274,11 +280,11 @@ public final class OrderEngine {
       long newQuantity = quantity.orElse(order.quantity());
       Optional<BigDecimal> newLimit = limit.or(order::limitPrice);
       Optional<BigDecimal> newStop = stop.or(order::stopPrice);
-      return store.lockAccount(conn, order.account()).compose(account -> store.position(conn, order.account(),
-          order.symbol()).compose(position -> store.reserved(conn, order.account(), order.symbol(), orderId)
-          .compose(reserved -> {
-            Optional<Rejection> refused = CashAccountRules.refusesToReserve(account.orElseThrow().cash(), position,
-                order.side(), newQuantity, newLimit.or(() -> newStop).orElseThrow(), reserved);
+      return store.lockAccount(conn, order.account()).compose(account ->
+          holdings(conn, order.account(), order.symbol(), orderId).compose(holdings -> {
+            Optional<Rejection> refused = TradingRules.refusesToReserve(account.orElseThrow(), holdings.all(), quotes,
+                holdings.position(), order.side(), newQuantity, newLimit.or(() -> newStop).orElseThrow(),
+                holdings.reserved());
             if (refused.isPresent()) {
               return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
                   refused.get().code().name(), refused.get().message()).put("order", AccountsJson.order(order))));
@@ -287,8 +293,18 @@ public final class OrderEngine {
               JsonObject json = AccountsJson.order(replaced.orElseThrow());
               return new EngineReply(EngineOutcome.OK, new JsonObject().put("order", json), List.of(json));
             });
-          })));
-    }));
+          }));
+    })));
+  }
+
+  /** What the rules look at: every position, the one traded, and what the other working orders hold. */
+  private record Holdings(List<Position> all, Position position, Reservations reserved) {
+  }
+
+  private Future<Holdings> holdings(SqlConnection conn, String account, String symbol, long exceptOrder) {
+    return store.positions(conn, account).compose(all -> store.reserved(conn, account, symbol, exceptOrder)
+        .map(reserved -> new Holdings(all, all.stream().filter(p -> p.symbol().equals(symbol)).findFirst()
+            .orElse(Position.flat(symbol)), reserved)));
   }
 
   public Future<EngineReply> order(long orderId) {
@@ -313,8 +329,8 @@ public final class OrderEngine {
             .put("account", AccountsJson.account(snapshot))))));
   }
 
-  public Future<EngineReply> createAccount(String id, BigDecimal cash) {
-    return store.createAccount(pool, id, cash).compose(created -> created
+  public Future<EngineReply> createAccount(String id, BigDecimal cash, boolean marginEnabled, boolean allowShort) {
+    return store.createAccount(pool, id, cash, marginEnabled, allowShort).compose(created -> created
         ? account(id).map(r -> EngineReply.of(EngineOutcome.ACCEPTED, r.body()))
         : Future.succeededFuture(EngineReply.error(EngineOutcome.CONFLICT, "ACCOUNT_EXISTS",
             "Account " + id + " already exists")));

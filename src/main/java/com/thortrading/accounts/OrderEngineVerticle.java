@@ -53,7 +53,8 @@ public final class OrderEngineVerticle extends VerticleBase {
         bus.<JsonObject>consumer(AccountAddresses.GET_ACCOUNT, m -> handle(m,
             body -> engine.account(body.getString("id")))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.CREATE_ACCOUNT, m -> handle(m,
-            body -> engine.createAccount(body.getString("id"), new BigDecimal(body.getString("cash"))))).completion()));
+            body -> engine.createAccount(body.getString("id"), new BigDecimal(body.getString("cash")),
+                body.getBoolean("margin_enabled", false), body.getBoolean("allow_short", false)))).completion()));
   }
 
   private void handle(Message<JsonObject> message, Function<JsonObject, Future<EngineReply>> action) {

@@ -26,11 +26,17 @@ public final class TradingStore {
 
   private static final String ACCOUNT_COLUMNS = "id, cash, starting_cash, margin_enabled, allow_short";
 
-  /** Creates an account; false when the id is taken. */
+  /** Creates a cash account; false when the id is taken. */
   public Future<Boolean> createAccount(SqlClient client, String id, BigDecimal cash) {
-    return client.preparedQuery("INSERT INTO accounts (id, cash, starting_cash) VALUES ($1, $2, $2) "
-            + "ON CONFLICT (id) DO NOTHING")
-        .execute(Tuple.of(id, cash))
+    return createAccount(client, id, cash, false, false);
+  }
+
+  /** Creates an account of either kind; false when the id is taken. */
+  public Future<Boolean> createAccount(SqlClient client, String id, BigDecimal cash, boolean marginEnabled,
+      boolean allowShort) {
+    return client.preparedQuery("INSERT INTO accounts (id, cash, starting_cash, margin_enabled, allow_short) "
+            + "VALUES ($1, $2, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
+        .execute(Tuple.of(id, cash, marginEnabled, allowShort))
         .map(rows -> rows.rowCount() == 1);
   }
 

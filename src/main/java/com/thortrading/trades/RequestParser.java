@@ -36,7 +36,7 @@ public final class RequestParser {
 
   private static final Set<String> ORDER_FIELDS = Set.of("account", "symbol", "side", "quantity", "order_type",
       "limit_price", "stop_price", "tif", "client_order_id");
-  private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash");
+  private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash", "margin_enabled", "allow_short");
   private static final Set<String> REPLACE_FIELDS = Set.of("quantity", "limit_price", "stop_price");
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -87,15 +87,23 @@ public final class RequestParser {
   }
 
   /** A new account from {@code POST /api/accounts}: its id, and its cash (the configured default when absent). */
-  public record NewAccount(String id, Optional<BigDecimal> cash) {
+  public record NewAccount(String id, Optional<BigDecimal> cash, boolean marginEnabled, boolean allowShort) {
+    public NewAccount(String id, Optional<BigDecimal> cash) {
+      this(id, cash, false, false);
+    }
   }
 
   public static NewAccount account(String body) {
     Fields f = new Fields(object(body, ACCOUNT_FIELDS));
     String id = f.requiredText("id").map(a -> accountId(f, "id", a)).orElse(null);
     Optional<BigDecimal> cash = f.amount("cash");
+    boolean margin = f.flag("margin_enabled");
+    boolean allowShort = f.flag("allow_short");
+    if (allowShort && !margin) {
+      f.error("allow_short", "needs margin_enabled: true (short selling is done on margin)");
+    }
     f.throwIfAny();
-    return new NewAccount(id, cash);
+    return new NewAccount(id, cash, margin, allowShort);
   }
 
   /** An account id from a URL or a query: lower-case letters, digits, '-' and '_'. */
@@ -223,6 +231,18 @@ public final class RequestParser {
         error(field, "must be one of " + String.join(", ", names) + " (got '" + text + "')");
         return Optional.empty();
       }
+    }
+
+    boolean flag(String field) {
+      JsonNode node = node(field);
+      if (node == null) {
+        return false;
+      }
+      if (!node.isBoolean()) {
+        error(field, "must be true or false");
+        return false;
+      }
+      return node.booleanValue();
     }
 
     long quantity(String field) {

@@ -72,7 +72,8 @@ public final class TradesApi {
   private void createAccount(RoutingContext ctx) {
     RequestParser.NewAccount account = RequestParser.account(ctx.body().asString());
     ask(ctx, AccountAddresses.CREATE_ACCOUNT, new JsonObject().put("id", account.id())
-        .put("cash", account.cash().orElse(defaultStartingCash).toPlainString()));
+        .put("cash", account.cash().orElse(defaultStartingCash).toPlainString())
+        .put("margin_enabled", account.marginEnabled()).put("allow_short", account.allowShort()));
   }
 
   private void listOrders(RoutingContext ctx) {

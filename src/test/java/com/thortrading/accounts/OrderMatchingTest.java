@@ -342,4 +342,40 @@ class OrderMatchingTest {
     assertThat(late.body().getJsonObject("error").getString("code")).isEqualTo("ORDER_FINAL");
     assertThat(accountOf(account).getString("cash")).isEqualTo("680.00");
   }
+
+  @Test
+  void marginAndShortAccountsOverRest() throws Exception {
+    String id = "short-" + NAMES.incrementAndGet();
+    Reply created = call("POST", "/api/accounts",
+        "{\"id\":\"" + id + "\",\"cash\":\"10000.00\",\"margin_enabled\":true,\"allow_short\":true}");
+    assertThat(created.status()).isEqualTo(201);
+    JsonObject account = created.body().getJsonObject("account");
+    assertThat(account.getBoolean("margin_enabled")).isTrue();
+    assertThat(account.getBoolean("allow_short")).isTrue();
+    assertThat(account.getString("stock_buying_power")).isEqualTo("20000.00");
+    assertThat(call("POST", "/api/accounts", "{\"id\":\"nomargin-" + NAMES.incrementAndGet()
+        + "\",\"allow_short\":true}").status()).isEqualTo(400);
+
+    String symbol = symbol();
+    quote(symbol, "50.00", "49.99", "50.01");
+    Reply shortSale = place(id, symbol, "SELL", 100, "MKT", null, null, "DAY");
+    assertThat(shortSale.order().getString("status")).isEqualTo("FILLED");
+    assertThat(shortSale.body().getJsonObject("position").getLong("quantity")).isEqualTo(-100);
+    JsonObject after = shortSale.body().getJsonObject("account");
+    // Cash 15,000.00; short worth -5,000.00; equity 10,000.00; maintenance 1,500.00; buying power 17,000.00.
+    assertThat(after.getString("cash")).isEqualTo("15000.00");
+    assertThat(after.getString("net_liq")).isEqualTo("10000.00");
+    assertThat(after.getString("maintenance_requirement")).isEqualTo("1500.00");
+    assertThat(after.getString("stock_buying_power")).isEqualTo("17000.00");
+
+    quote(symbol, "60.00", "59.99", "60.01");
+    Reply cover = place(id, symbol, "BUY", 100, "MKT", null, null, "DAY");
+    assertThat(cover.body().getJsonObject("position").getString("realized_pnl")).isEqualTo("-1000.00");
+    assertThat(cover.body().getJsonObject("account").getString("cash")).isEqualTo("9000.00");
+
+    // A cash account still cannot short.
+    String cash = account("1000.00");
+    assertThat(place(cash, symbol, "SELL", 1, "MKT", null, null, "DAY").body().getJsonObject("error")
+        .getString("code")).isEqualTo("NO_POSITION");
+  }
 }
