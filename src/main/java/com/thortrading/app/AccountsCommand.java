@@ -25,6 +25,9 @@ final class AccountsCommand {
     try {
       id = RequestParser.accountId("--id", request.id());
       cash = request.cash().map(c -> RequestParser.cash("--cash", c)).orElse(config.startingCash());
+      if (request.allowShort() && !request.margin()) {
+        throw new InvalidRequestException("--allow-short", "needs --margin (short selling is done on margin)");
+      }
     } catch (InvalidRequestException e) {
       System.err.println("thortrading: " + e.getMessage());
       return 2;
@@ -34,12 +37,15 @@ final class AccountsCommand {
       try {
         Pool pool = PgBuilder.pool().connectingTo(servers.pgUrl()).using(vertx).build();
         AccountsSchema.prepare(vertx, pool, servers.pgUrl(), config.startingCash()).await(60, TimeUnit.SECONDS);
-        boolean created = new TradingStore().createAccount(pool, id, cash).await(30, TimeUnit.SECONDS);
+        boolean created = new TradingStore().createAccount(pool, id, cash, request.margin(), request.allowShort())
+            .await(30, TimeUnit.SECONDS);
         if (!created) {
           System.err.println("thortrading: account " + id + " already exists");
           return 1;
         }
-        out.println("Created account " + id + " with " + Money.text(cash) + " cash in " + servers.pgUrl());
+        out.println("Created " + (request.margin() ? "margin" : "cash") + " account " + id
+            + (request.allowShort() ? " (short selling allowed)" : "") + " with " + Money.text(cash) + " cash in "
+            + servers.pgUrl());
         return 0;
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);

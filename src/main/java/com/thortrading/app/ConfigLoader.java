@@ -36,7 +36,7 @@ public final class ConfigLoader {
   }
 
   /** {@code accounts create --id ID [--cash AMOUNT]}. */
-  public record NewAccount(String id, Optional<String> cash) {
+  public record NewAccount(String id, Optional<String> cash, boolean margin, boolean allowShort) {
   }
 
   /** The configuration, or empty when {@code --help} or {@code --version} was answered on {@code out}. */
@@ -60,7 +60,8 @@ public final class ConfigLoader {
     Optional<NewAccount> newAccount = Optional.ofNullable(parsed.subcommand())
         .map(ParseResult::subcommand)
         .map(create -> new NewAccount(create.matchedOptionValue("--id", ""),
-            Optional.ofNullable(create.<String>matchedOptionValue("--cash", null))));
+            Optional.ofNullable(create.<String>matchedOptionValue("--cash", null)),
+            create.hasMatchedOption("--margin"), create.hasMatchedOption("--allow-short")));
     if (parsed.subcommand() != null && newAccount.isEmpty()) {
       throw new ConfigException("accounts needs a command: accounts create --id ID [--cash AMOUNT]");
     }
@@ -108,6 +109,10 @@ public final class ConfigLoader {
         .description("Account id: 1 to 48 lower-case letters, digits, '-' or '_'").build());
     create.addOption(OptionSpec.builder("--cash").paramLabel("AMOUNT").type(String.class)
         .description("Starting cash (default: the starting_cash setting)").build());
+    create.addOption(OptionSpec.builder("--margin").type(boolean.class)
+        .description("A margin account (Reg T buying power) instead of a cash account").build());
+    create.addOption(OptionSpec.builder("--allow-short").type(boolean.class)
+        .description("Allow short selling (needs --margin)").build());
     CommandSpec accounts = CommandSpec.create().name("accounts");
     accounts.mixinStandardHelpOptions(true);
     accounts.usageMessage().description("Manages paper accounts.");

@@ -102,7 +102,12 @@ class MainTest {
       Run bad = main(env, "accounts", "create", "--id", "alice", "--cash", "-5");
 
       assertThat(created.exitCode()).isZero();
-      assertThat(created.stdout()).contains("Created account alice with 2500.50 cash");
+      assertThat(created.stdout()).contains("Created cash account alice with 2500.50 cash");
+      Run margin = main(env, "accounts", "create", "--id", "carol", "--margin", "--allow-short");
+      assertThat(margin.stdout()).contains("Created margin account carol (short selling allowed) with 100000.00 cash");
+      Run shortOnly = main(env, "accounts", "create", "--id", "dave", "--allow-short");
+      assertThat(shortOnly.exitCode()).isEqualTo(2);
+      assertThat(shortOnly.stderr().strip()).isEqualTo("thortrading: --allow-short: needs --margin (short selling is done on margin)");
       assertThat(again.exitCode()).isEqualTo(1);
       assertThat(again.stderr().strip()).isEqualTo("thortrading: account alice already exists");
       assertThat(bad.exitCode()).isEqualTo(2);

@@ -27,6 +27,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
+import redis.clients.jedis.Jedis;
 
 /**
  * The trading page in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
@@ -171,6 +172,25 @@ class TradingPageBrowserTest {
         text("#orders tbody tr[data-order-id='" + workingId + "'] .status").equals("CANCELED"));
     assertThat(browser.findElements(By.cssSelector("#orders tbody tr[data-order-id='" + workingId + "'] button.cancel")))
         .isEmpty();
+
+    // A resting limit buy fills at its limit the moment a published quote crosses it, and the page sees it live.
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset("live_data:latest:quotes", "XTEST", "{\"symbol\":\"XTEST\",\"last\":\"10.40\",\"bid\":\"10.35\","
+          + "\"ask\":\"10.50\",\"timestamp\":\"" + java.time.Instant.now() + "\"}");
+      symbol.clear();
+      symbol.sendKeys("XTEST");
+      WebElement limit = browser.findElement(By.id("t-limit"));
+      limit.clear();
+      limit.sendKeys("10.00");
+      browser.findElement(By.id("t-submit")).click();
+      await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Working: BUY 5 XTEST"));
+      String restingId = browser.findElement(By.cssSelector("#orders tbody tr")).getAttribute("data-order-id");
+      jedis.publish("live_data:quotes:XTEST", "{\"symbol\":\"XTEST\",\"last\":\"9.95\",\"bid\":\"9.90\","
+          + "\"ask\":\"9.98\",\"timestamp\":\"" + java.time.Instant.now().plusSeconds(1) + "\"}");
+      await().atMost(Duration.ofSeconds(5)).until(() ->
+          text("#orders tbody tr[data-order-id='" + restingId + "'] .status").equals("FILLED"));
+      assertThat(text("#orders tbody tr[data-order-id='" + restingId + "'] td:nth-child(7)")).isEqualTo("10.00");
+    }
 
     // The server restarts: the page says so, reconnects by itself, and streams again.
     service.close();
