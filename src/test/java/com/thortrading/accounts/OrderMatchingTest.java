@@ -279,10 +279,32 @@ class OrderMatchingTest {
         String status = order(raced).getString("status");
         assertThat(status).isIn("FILLED", "CANCELED");
         assertThat(fills(poolA, raced)).isEqualTo(status.equals("FILLED") ? 1 : 0);
+
+        // Replace racing a fill: either the replace lands first (and the fill, if any, is of the new order),
+        // or the fill does and the replace fails; never a fill of the old quantity recorded as the new one.
+        long replaced = place(account, symbol, "BUY", 1, "LMT", "95.00", null, "GTC").order().getLong("id");
+        var refill = a.matchWorking(replaced, crossing);
+        var change = b.replace(replaced, java.util.Optional.of(2L), java.util.Optional.empty(), java.util.Optional.empty());
+        Future.join(refill, change).await();
+        JsonObject after = order(replaced);
+        long fillRows = fills(poolA, replaced);
+        assertThat(fillRows).isLessThanOrEqualTo(1);
+        if (change.result().outcome() == EngineOutcome.CONFLICT) {
+          assertThat(after.getString("status")).isEqualTo("FILLED");
+          assertThat(after.getLong("quantity")).isEqualTo(1);
+        } else {
+          assertThat(after.getLong("quantity")).isEqualTo(2);
+          if (after.getString("status").equals("FILLED")) {
+            assertThat(after.getLong("filled_quantity")).isEqualTo(2);
+          }
+        }
+        if (after.getString("status").equals("WORKING")) {
+          a.cancel(replaced).await();
+        }
       }
-      // Every fill paid once: cash is the start less 95.00 per filled order.
-      long filled = poolA.preparedQuery("SELECT count(*) FROM orders WHERE account_id = $1 AND status = 'FILLED'")
-          .execute(Tuple.of(account)).await().iterator().next().getLong(0);
+      // Every fill paid once: cash is the start less 95.00 per filled share.
+      long filled = poolA.preparedQuery("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE account_id = $1 "
+          + "AND status = 'FILLED'").execute(Tuple.of(account)).await().iterator().next().getLong(0);
       assertThat(accountOf(account).getString("cash"))
           .isEqualTo(new java.math.BigDecimal("100000.00").subtract(new java.math.BigDecimal("95.00")
               .multiply(java.math.BigDecimal.valueOf(filled))).toPlainString());
