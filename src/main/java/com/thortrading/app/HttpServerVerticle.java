@@ -42,11 +42,12 @@ public final class HttpServerVerticle extends VerticleBase {
   private final BigDecimal startingCash;
   private final FanoutOptions fanoutOptions;
   private final MeterRegistry meters;
+  private final String metersName;
   private HttpServer server;
   private SockJsFanout fanout;
 
   public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
-      FanoutOptions fanoutOptions, MeterRegistry meters) {
+      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName) {
     this.host = host;
     this.port = port;
     this.redis = redis;
@@ -54,6 +55,7 @@ public final class HttpServerVerticle extends VerticleBase {
     this.startingCash = startingCash;
     this.fanoutOptions = fanoutOptions;
     this.meters = meters;
+    this.metersName = metersName;
   }
 
   @Override
@@ -65,7 +67,7 @@ public final class HttpServerVerticle extends VerticleBase {
     fanout = new SockJsFanout(vertx, fanoutOptions, redis, AccountAccess.OPEN, new FanoutMetrics(meters));
     router.route("/eventbus/*").subRouter(fanout.router());
     if (meters instanceof PrometheusMeterRegistry) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create());
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(metersName));
     }
     router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",

@@ -9,6 +9,12 @@ import java.util.Locale;
  * variables, then command-line options override them, in that order.
  */
 public enum Setting {
+  ROLES("LIST", "What this node runs: any of ingest, engine, web (comma-separated); all three by default"),
+  CLUSTER("BOOL", "true: join a Hazelcast cluster of nodes sharing one Redis and one PostgreSQL"),
+  CLUSTER_NAME("NAME", "Cluster to join; nodes with another name stay apart"),
+  CLUSTER_HOST("HOST", "Address this node's Hazelcast and event bus bind to"),
+  CLUSTER_PORT("PORT", "First Hazelcast port to try (the next ones are tried when taken)"),
+  CLUSTER_MEMBERS("LIST", "Comma-separated host[:port] of nodes to join"),
   HTTP_PORT("PORT", "HTTP port of the REST API and web UI (0 picks a free port)"),
   HTTP_HOST("HOST", "Address the HTTP server binds to (0.0.0.0 to serve other machines)"),
   REDIS_URL("URL", "External Redis, e.g. redis://127.0.0.1:6379; empty starts an embedded Redis"),

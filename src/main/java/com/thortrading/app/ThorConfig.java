@@ -18,6 +18,8 @@ import java.util.Set;
 
 /** The service's validated configuration; built only through {@link #from}, which names any bad value. */
 public record ThorConfig(
+    Set<Role> roles,
+    Optional<ClusterSettings> cluster,
     int httpPort,
     String httpHost,
     Optional<String> redisUrl,
@@ -58,7 +60,22 @@ public record ThorConfig(
       throw new ConfigException(r.origin(Setting.SOURCE) + "=replay needs a file to replay: set "
           + Setting.REPLAY_FILE.env() + " (or " + Setting.REPLAY_FILE.option() + ")");
     }
+    Set<Role> roles = r.roles(Setting.ROLES);
+    Optional<ClusterSettings> cluster = r.bool(Setting.CLUSTER)
+        ? Optional.of(new ClusterSettings(r.text(Setting.CLUSTER_NAME), r.text(Setting.CLUSTER_HOST),
+            r.integer(Setting.CLUSTER_PORT, 1, 65535), r.list(Setting.CLUSTER_MEMBERS)))
+        : Optional.empty();
+    if (cluster.isEmpty() && roles.size() < Role.values().length) {
+      throw new ConfigException(r.origin(Setting.ROLES) + " runs only part of the service; that needs the other "
+          + "parts on other nodes: set " + Setting.CLUSTER.env() + "=true");
+    }
+    if (cluster.isPresent() && (r.optionalText(Setting.REDIS_URL).isEmpty() || r.optionalText(Setting.PG_URL).isEmpty())) {
+      throw new ConfigException("A cluster's nodes share one Redis and one PostgreSQL: set " + Setting.REDIS_URL.env()
+          + " and " + Setting.PG_URL.env() + " (embedded servers are for a single process)");
+    }
     return new ThorConfig(
+        roles,
+        cluster,
         r.integer(Setting.HTTP_PORT, 0, 65535),
         r.text(Setting.HTTP_HOST),
         r.optionalText(Setting.REDIS_URL).map(url -> r.url(Setting.REDIS_URL, url, Set.of("redis", "rediss"))),
@@ -203,6 +220,21 @@ public record ThorConfig(
       } catch (java.time.DateTimeException e) {
         throw bad(s, "must be a time zone such as America/New_York");
       }
+    }
+
+    Set<Role> roles(Setting s) {
+      Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+      for (String name : list(s)) {
+        try {
+          roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw bad(s, "'" + name + "' is not a role: use ingest, engine and/or web");
+        }
+      }
+      if (roles.isEmpty()) {
+        throw bad(s, "must name at least one of ingest, engine, web");
+      }
+      return java.util.Collections.unmodifiableSet(roles);
     }
 
     List<String> list(Setting s) {

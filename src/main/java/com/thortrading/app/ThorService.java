@@ -28,6 +28,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,56 +56,94 @@ public final class ThorService implements AutoCloseable {
 
   public static ThorService start(ThorConfig config) throws Exception {
     EmbeddedServices servers = EmbeddedServices.start(config);
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .setJvmMetricsEnabled(true)
-        .setEnabled(true))).build();
+    // Each instance its own meter registry: several nodes may share a JVM (tests), each scraped on its own.
+    String meters = "thortrading-" + UUID.randomUUID();
+    Vertx vertx;
     try {
+      vertx = createVertx(config, meters);
+    } catch (Exception e) {
+      servers.close();
+      throw new StartupException("Cannot join the cluster " + config.cluster().map(ClusterSettings::name).orElse("")
+          + " (" + e.getMessage() + "); check THOR_CLUSTER_HOST and THOR_CLUSTER_MEMBERS");
+    }
+    try {
+      Set<Role> roles = config.roles();
       RedisOptions redisOptions = redisOptions(servers.redisUrl());
       LiveDataRedis liveData = new LiveDataRedis(Redis.createClient(vertx, redisOptions), config.historyLength());
-      Pool pg = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(6).setMaxWaitQueueSize(512)
-              .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
-          .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()))
-          .using(vertx)
-          .build();
       mustReach("Redis", servers.redisUrl(), Setting.REDIS_URL, liveData.ping());
-      mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
-
-      AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
-      OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
-          new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), Clock.systemUTC()));
-      vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
-      vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), Clock.systemUTC())).await();
-
-      QuoteSource source = quoteSource(config);
-      vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
-      vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions)).await();
-      try {
-        vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), Clock.systemUTC())).await();
-      } catch (QuoteSourceException e) {
-        throw new StartupException(e.getMessage());
+      Pool pg = null;
+      if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
+        pg = PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(6).setMaxWaitQueueSize(512)
+                .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+            .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()))
+            .using(vertx)
+            .build();
+        mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
       }
-      HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
-          config.startingCash(), config.fanout(), BackendRegistries.getDefaultNow());
-      try {
-        vertx.deployVerticle(http).await();
-      } catch (Exception e) {
-        throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + " ("
-            + e.getMessage() + "); set THOR_HTTP_PORT to a free port");
+
+      if (roles.contains(Role.ENGINE)) {
+        AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
+        OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
+            new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), Clock.systemUTC()));
+        vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
+        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), Clock.systemUTC())).await();
       }
-      ThorService service = new ThorService(vertx, servers, http.actualPort());
-      LOG.info("ThorTrading is up. Web UI: http://{}:{}/ | Redis: {}{} | PostgreSQL: {}{} | Quotes: {} every {} ms",
-          "0.0.0.0".equals(config.httpHost()) ? "localhost" : config.httpHost(), service.httpPort,
+      if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
+        // One subscriber per node: it feeds this node's matcher and fan-out, local only.
+        vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions)).await();
+      }
+      String quotes = "none (no ingest role)";
+      if (roles.contains(Role.INGEST)) {
+        QuoteSource source = quoteSource(config);
+        vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
+        try {
+          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), Clock.systemUTC())).await();
+        } catch (QuoteSourceException e) {
+          throw new StartupException(e.getMessage());
+        }
+        quotes = source.describe() + " every " + config.pollInterval().toMillis() + " ms";
+      }
+      int httpPort = -1;
+      if (roles.contains(Role.WEB)) {
+        HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
+            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters);
+        try {
+          vertx.deployVerticle(http).await();
+        } catch (Exception e) {
+          throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + " ("
+              + e.getMessage() + "); set THOR_HTTP_PORT to a free port");
+        }
+        httpPort = http.actualPort();
+      }
+      ThorService service = new ThorService(vertx, servers, httpPort);
+      LOG.info("ThorTrading is up{}. Web UI: {} | Redis: {}{} | PostgreSQL: {}{} | Quotes: {}",
+          config.cluster().map(c -> " (" + roles + " in cluster " + c.name() + ")").orElse(""),
+          httpPort < 0 ? "none (no web role)" : "http://" + ("0.0.0.0".equals(config.httpHost()) ? "localhost"
+              : config.httpHost()) + ":" + httpPort + "/",
           servers.redisUrl(), servers.redisEmbedded() ? " (embedded)" : "",
-          servers.pgUrl(), servers.pgEmbedded() ? " (embedded)" : "",
-          source.describe(), config.pollInterval().toMillis());
+          servers.pgUrl(), servers.pgEmbedded() ? " (embedded)" : "", quotes);
       return service;
     } catch (Exception | Error e) {
       vertx.close().await();
       servers.close();
       throw e;
     }
+  }
+
+  private static Vertx createVertx(ThorConfig config, String meters) throws Exception {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setRegistryName(meters)
+        .setEnabled(true));
+    if (config.cluster().isEmpty()) {
+      return Vertx.builder().with(options).build();
+    }
+    ClusterSettings cluster = config.cluster().get();
+    options.getEventBusOptions().setHost(cluster.host());
+    return Vertx.builder().with(options).withClusterManager(cluster.clusterManager()).buildClustered()
+        .await(60, TimeUnit.SECONDS);
   }
 
   static RedisOptions redisOptions(String url) {

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.BridgeTestClient;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,47 +56,13 @@ class FanoutProtocolTest {
     }
   }
 
-  /** A raw websocket client that records every frame it gets. */
-  static final class RawClient {
-    final WebSocket socket;
-    final List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    final AtomicBoolean closed = new AtomicBoolean();
-    volatile String closeReason;
-
-    RawClient(WebSocket socket) {
-      this.socket = socket;
-      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
-      socket.closeHandler(v -> {
-        closeReason = socket.closeReason();
-        closed.set(true);
-      });
-    }
-
-    void send(JsonObject frame) {
-      socket.writeTextMessage(frame.encode()).await();
-    }
-
-    void register(String address) {
-      send(new JsonObject().put("type", "register").put("address", address));
-    }
-
-    List<JsonObject> recs(String address) {
-      return frames.stream().filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
-          .toList();
-    }
-
-    List<JsonObject> errs() {
-      return frames.stream().filter(f -> "err".equals(f.getString("type"))).toList();
-    }
-  }
-
-  static RawClient connect(String origin) {
+  static BridgeTestClient connect(String origin) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(service.httpPort())
         .setURI("/eventbus/websocket");
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return new RawClient(sockets.connect(options).await());
+    return new BridgeTestClient(sockets.connect(options).await());
   }
 
   static String quoteJson(String symbol, String last, Instant at) {
@@ -110,7 +74,7 @@ class FanoutProtocolTest {
     Instant t0 = Instant.parse("2026-01-05T15:00:00Z");
     try (Jedis jedis = REDIS.jedis()) {
       jedis.hset("live_data:latest:quotes", "SNAP", quoteJson("SNAP", "10.00", t0));
-      RawClient client = connect(null);
+      BridgeTestClient client = connect(null);
       client.register("quotes.SNAP");
 
       await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.SNAP").size() == 1);
@@ -139,7 +103,7 @@ class FanoutProtocolTest {
 
   @Test
   void sendsAndForeignAddressesAreDeniedAndNothingRuns() throws Exception {
-    RawClient client = connect(null);
+    BridgeTestClient client = connect(null);
     client.send(new JsonObject().put("type", "send").put("address", "orders.place")
         .put("body", new JsonObject().put("symbol", "X").put("side", "BUY").put("quantity", 1).put("order_type", "MKT")));
     client.send(new JsonObject().put("type", "publish").put("address", "quotes.AAPL").put("body", new JsonObject()));
@@ -160,7 +124,7 @@ class FanoutProtocolTest {
 
   @Test
   void limitsAreEnforcedWithErrFramesAndRepeatedAbuseClosesTheSocket() {
-    RawClient client = connect(null);
+    BridgeTestClient client = connect(null);
     client.register("quotes.L1");
     client.register("quotes.L2");
     client.register("quotes.L3");
@@ -184,7 +148,7 @@ class FanoutProtocolTest {
 
   @Test
   void followsItsAccountsOrderUpdates() throws Exception {
-    RawClient client = connect(null);
+    BridgeTestClient client = connect(null);
     client.register("orders.events.paper");
     // Frames are handled in order: the refusal of a second register proves the first one is in place.
     client.register("orders.events.paper");
@@ -204,18 +168,18 @@ class FanoutProtocolTest {
 
   @Test
   void browsersFromOtherOriginsAreRefused() {
-    RawClient evil = connect("https://evil.example");
+    BridgeTestClient evil = connect("https://evil.example");
     await().atMost(Duration.ofSeconds(5)).untilTrue(evil.closed);
     assertThat(evil.errs()).extracting(f -> f.getString("body")).containsExactly("origin_not_allowed");
 
-    RawClient own = connect("http://localhost:" + service.httpPort());
+    BridgeTestClient own = connect("http://localhost:" + service.httpPort());
     own.send(new JsonObject().put("type", "ping"));
     assertThat(own.closed.get()).isFalse();
   }
 
   @Test
   void aBurstOfAThousandUpdatesIn100MsReachesAClientAsAHandfulEndingWithTheNewest() {
-    RawClient client = connect(null);
+    BridgeTestClient client = connect(null);
     client.register("quotes.BURST");
     Instant t0 = Instant.parse("2026-01-05T16:00:00Z");
     try (Jedis jedis = REDIS.jedis()) {

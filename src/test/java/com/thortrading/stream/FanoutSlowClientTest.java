@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.BridgeTestClient;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
 import com.thortrading.testsupport.StalledWebSocket;
@@ -84,7 +85,7 @@ class FanoutSlowClientTest {
     var sockets = service.vertx().createWebSocketClient();
     WebSocketConnectOptions where = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(service.httpPort())
         .setURI("/eventbus/websocket");
-    FanoutProtocolTest.RawClient normal = new FanoutProtocolTest.RawClient(sockets.connect(where).await());
+    BridgeTestClient normal = new BridgeTestClient(sockets.connect(where).await());
     List<Long> alone = new CopyOnWriteArrayList<>();
     List<Long> besideSlow = new CopyOnWriteArrayList<>();
     AtomicReference<List<Long>> phase = new AtomicReference<>(alone);
@@ -162,7 +163,7 @@ class FanoutSlowClientTest {
   @Test
   void aClientThatSendsNothingIsClosedAfterTheIdleTimeout() {
     var sockets = service.vertx().createWebSocketClient();
-    FanoutProtocolTest.RawClient silent = new FanoutProtocolTest.RawClient(sockets.connect(new WebSocketConnectOptions()
+    BridgeTestClient silent = new BridgeTestClient(sockets.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(service.httpPort()).setURI("/eventbus/websocket")).await());
     long opened = System.nanoTime();
 

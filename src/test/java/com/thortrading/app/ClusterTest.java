@@ -1,0 +1,114 @@
+package com.thortrading.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.BridgeTestClient;
+import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two nodes of one Hazelcast cluster on loopback, sharing Redis and PostgreSQL: one runs ingest and the engine,
+ * the other only the web role. Orders placed on the web node are filled by the engine node over the clustered
+ * event bus; quotes reach the web node's browsers from its own Redis subscriber.
+ */
+class ClusterTest {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static ThorService engineNode;
+  private static ThorService webNode;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String cluster = "thor-test-" + UUID.randomUUID();
+    Map<String, String> common = Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
+        "THOR_CLUSTER", "true", "THOR_CLUSTER_NAME", cluster, "THOR_POLL_INTERVAL_MS", "200");
+    engineNode = TestService.start(with(common, "THOR_ROLES", "ingest,engine"));
+    webNode = TestService.start(with(common, "THOR_ROLES", "web"));
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> env = new java.util.HashMap<>(base);
+    env.put(key, value);
+    return env;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (webNode != null) {
+      webNode.close();
+    }
+    if (engineNode != null) {
+      engineNode.close();
+    }
+  }
+
+  private static HttpResponse<String> http(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI web(String path) {
+    return URI.create("http://127.0.0.1:" + webNode.httpPort() + path);
+  }
+
+  @Test
+  void theWebNodeServesQuotesAndOrdersThatTheEngineNodeFills() throws Exception {
+    assertThat(engineNode.httpPort()).as("no web role, no HTTP").isEqualTo(-1);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> new JsonArray(http(HttpRequest.newBuilder(web("/api/quotes"))).body()).size() == 12);
+
+    var sockets = webNode.vertx().createWebSocketClient();
+    BridgeTestClient browser = new BridgeTestClient(sockets.connect(
+        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(webNode.httpPort()).setURI("/eventbus/websocket"))
+        .await());
+    browser.register("quotes.AAPL");
+    browser.register("orders.events.paper");
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("quotes.AAPL").size() >= 2);
+
+    HttpResponse<String> placed = http(HttpRequest.newBuilder(web("/api/trades/orders/active"))
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":3,\"order_type\":\"MKT\"}")));
+    assertThat(placed.statusCode()).isEqualTo(201);
+    JsonObject order = new JsonObject(placed.body()).getJsonObject("order");
+    assertThat(order.getString("status")).isEqualTo("FILLED");
+
+    // The engine node published the update cluster-wide; the web node's socket got it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("orders.events.paper").size() == 1);
+    assertThat(browser.recs("orders.events.paper").get(0).getJsonObject("body")).isEqualTo(order);
+  }
+
+  @Test
+  void partialRolesNeedAClusterAndAClusterNeedsSharedServers() {
+    ConfigLoader loader = new ConfigLoader(Map.of("THOR_ROLES", "web"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.load(new String[0],
+            new java.io.PrintWriter(new java.io.StringWriter())))
+        .hasMessageContaining("THOR_ROLES runs only part of the service").hasMessageContaining("THOR_CLUSTER=true");
+    ConfigLoader noServers = new ConfigLoader(Map.of("THOR_CLUSTER", "true"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> noServers.load(new String[0],
+            new java.io.PrintWriter(new java.io.StringWriter())))
+        .hasMessageContaining("set THOR_REDIS_URL and THOR_PG_URL");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConfigLoader(Map.of("THOR_ROLES", "web,trading"))
+            .load(new String[0], new java.io.PrintWriter(new java.io.StringWriter())))
+        .hasMessageContaining("'trading' is not a role");
+  }
+}

@@ -1,0 +1,41 @@
+package com.thortrading.testsupport;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A raw websocket client of the event-bus bridge that records every frame it gets. */
+public final class BridgeTestClient {
+  public final WebSocket socket;
+  public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  public final AtomicBoolean closed = new AtomicBoolean();
+  public volatile String closeReason;
+
+  public BridgeTestClient(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.closeHandler(v -> {
+      closeReason = socket.closeReason();
+      closed.set(true);
+    });
+  }
+
+  public void send(JsonObject frame) {
+    socket.writeTextMessage(frame.encode()).await();
+  }
+
+  public void register(String address) {
+    send(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  public List<JsonObject> recs(String address) {
+    return frames.stream().filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
+        .toList();
+  }
+
+  public List<JsonObject> errs() {
+    return frames.stream().filter(f -> "err".equals(f.getString("type"))).toList();
+  }
+}
