@@ -78,9 +78,9 @@ class ClusterTest {
         .until(() -> new JsonArray(http(HttpRequest.newBuilder(web("/api/quotes"))).body()).size() == 12);
 
     var sockets = webNode.vertx().createWebSocketClient();
-    BridgeTestClient browser = new BridgeTestClient(sockets.connect(
-        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(webNode.httpPort()).setURI("/eventbus/websocket"))
-        .await());
+    // Handlers attach on the socket's own event loop as it opens, so no frame can come before them.
+    BridgeTestClient browser = sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(webNode.httpPort()).setURI("/eventbus/websocket")).map(BridgeTestClient::new).await();
     browser.register("quotes.AAPL");
     browser.register("orders.events.paper");
     await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("quotes.AAPL").size() >= 2);

@@ -62,7 +62,8 @@ class FanoutProtocolTest {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return new BridgeTestClient(sockets.connect(options).await());
+    // Handlers attach on the socket's own event loop as it opens, so no frame (or close) can come before them.
+    return sockets.connect(options).map(BridgeTestClient::new).await();
   }
 
   static String quoteJson(String symbol, String last, Instant at) {

@@ -85,7 +85,7 @@ class FanoutSlowClientTest {
     var sockets = service.vertx().createWebSocketClient();
     WebSocketConnectOptions where = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(service.httpPort())
         .setURI("/eventbus/websocket");
-    BridgeTestClient normal = new BridgeTestClient(sockets.connect(where).await());
+    BridgeTestClient normal = sockets.connect(where).map(BridgeTestClient::new).await();
     List<Long> alone = new CopyOnWriteArrayList<>();
     List<Long> besideSlow = new CopyOnWriteArrayList<>();
     AtomicReference<List<Long>> phase = new AtomicReference<>(alone);
@@ -163,8 +163,8 @@ class FanoutSlowClientTest {
   @Test
   void aClientThatSendsNothingIsClosedAfterTheIdleTimeout() {
     var sockets = service.vertx().createWebSocketClient();
-    BridgeTestClient silent = new BridgeTestClient(sockets.connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(service.httpPort()).setURI("/eventbus/websocket")).await());
+    BridgeTestClient silent = sockets.connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(service.httpPort()).setURI("/eventbus/websocket")).map(BridgeTestClient::new).await();
     long opened = System.nanoTime();
 
     await().atMost(Duration.ofSeconds(10)).untilTrue(silent.closed);
