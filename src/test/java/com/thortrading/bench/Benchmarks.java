@@ -107,8 +107,44 @@ public final class Benchmarks {
         "THOR_SYMBOLS", "SIMONLY", "THOR_STARTING_CASH", "100000000.00"));
     try {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      for (int c = 0; c < CLIENTS; c++) {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/api/accounts"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"bench-" + c + "\",\"cash\":\"100000000.00\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+      }
+      Load oneAccount = load(http, service, c -> "paper");
+      Load ownAccounts = load(http, service, c -> "bench-" + c);
+      double pgbenchTps = pgbench(pg.port());
+      return "## Placing orders over REST (each one PostgreSQL transaction that locks the account)\n\n"
+          + "| measure | value |\n|---|---|\n"
+          + row("filled limit orders, " + CLIENTS + " clients on one account", oneAccount.throughput())
+          + row("order latency p50 / p99 / max, one account", oneAccount.latency())
+          + row("filled limit orders, " + CLIENTS + " clients on an account each", ownAccounts.throughput())
+          + row("order latency p50 / p99 / max, an account each", ownAccounts.latency())
+          + row("baseline: pgbench TPC-B-like, " + CLIENTS + " clients, same server", String.format(Locale.ROOT, "%.0f transactions/s", pgbenchTps))
+          + row("ratio: orders/s ÷ pgbench transactions/s (one account / an account each)", String.format(Locale.ROOT,
+              "%.2f / %.2f", oneAccount.perSecond() / pgbenchTps, ownAccounts.perSecond() / pgbenchTps))
+          + "\nOrders of one account take its row lock one at a time, as a trader's orders do, so each waits for the"
+          + " commit (fsync) of the one before; orders of different accounts commit together.\n";
+    } finally {
+      service.close();
+    }
+  }
+
+  private record Load(double perSecond, long failed, Histogram histogram) {
+    String throughput() {
+      return String.format(Locale.ROOT, "%.0f orders/s (%d failed)", perSecond, failed);
+    }
+
+    String latency() {
+      return ms(histogram, 50) + " / " + ms(histogram, 99) + " / " + ms(histogram, 100);
+    }
+  }
+
+  private static Load load(HttpClient http, ThorService service, java.util.function.IntFunction<String> accountOf)
+      throws Exception {
+    {
       URI uri = URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders/active");
-      String body = "{\"symbol\":\"BENCH\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"1.00\"}";
       Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
       AtomicLong ok = new AtomicLong();
       AtomicLong failed = new AtomicLong();
@@ -116,6 +152,8 @@ public final class Benchmarks {
       long started = System.nanoTime();
       List<CompletableFuture<Void>> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
+        String body = "{\"account\":\"" + accountOf.apply(c) + "\",\"symbol\":\"BENCH\",\"side\":\"BUY\","
+            + "\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"1.00\"}";
         clients.add(CompletableFuture.runAsync(() -> {
           while (System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
@@ -134,17 +172,7 @@ public final class Benchmarks {
       }
       CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
       double seconds = (System.nanoTime() - started) / 1e9;
-      double ordersPerSecond = ok.get() / seconds;
-      double pgbenchTps = pgbench(pg.port());
-      return "## Placing orders over REST (each one PostgreSQL transaction that locks the account)\n\n"
-          + "| measure | value |\n|---|---|\n"
-          + row("filled limit orders, " + CLIENTS + " clients on one account", String.format(Locale.ROOT, "%.0f orders/s (%d failed)", ordersPerSecond, failed.get()))
-          + row("order latency p50 / p99 / max", ms(latency, 50) + " / " + ms(latency, 99) + " / " + ms(latency, 100))
-          + row("baseline: pgbench TPC-B-like, " + CLIENTS + " clients, same server", String.format(Locale.ROOT, "%.0f transactions/s", pgbenchTps))
-          + row("ratio: orders/s ÷ pgbench transactions/s", String.format(Locale.ROOT, "%.2f", ordersPerSecond / pgbenchTps))
-          + "\nAll orders go to one account, so they take its row lock one at a time, as a trader's orders do.\n";
-    } finally {
-      service.close();
+      return new Load(ok.get() / seconds, failed.get(), latency);
     }
   }
 
