@@ -94,10 +94,14 @@ class FanoutProtocolTest {
 
       client.send(new JsonObject().put("type", "unregister").put("address", "quotes.SNAP"));
       client.send(new JsonObject().put("type", "ping"));
-      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.20", t0.plusSeconds(3)));
+      // Frames are handled in order: once OTHER's snapshot is here, the unregister before it was too.
+      jedis.hset("live_data:latest:quotes", "OTHER", quoteJson("OTHER", "1.00", t0.plusSeconds(3)));
       client.register("quotes.OTHER");
-      jedis.publish("live_data:quotes:OTHER", quoteJson("OTHER", "1.00", t0.plusSeconds(3)));
       await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.OTHER").size() == 1);
+      jedis.publish("live_data:quotes:SNAP", quoteJson("SNAP", "10.20", t0.plusSeconds(3)));
+      // Messages from one publisher arrive in order: once OTHER's update is here, SNAP's had its chance.
+      jedis.publish("live_data:quotes:OTHER", quoteJson("OTHER", "1.01", t0.plusSeconds(4)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("quotes.OTHER").size() == 2);
       assertThat(client.recs("quotes.SNAP")).hasSize(3); // nothing after unregister
     }
   }
