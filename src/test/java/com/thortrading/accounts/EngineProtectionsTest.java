@@ -85,6 +85,10 @@ class EngineProtectionsTest {
     assertThat(unknown.getJsonObject("order").getString("status")).isEqualTo("REJECTED");
 
     // The simulator's own symbol has been published, so it trades.
+    try (Jedis jedis = REDIS.jedis()) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> jedis.sismember(LiveDataRedis.SYMBOLS_KEY, "SIMONLY"));
+    }
     JsonObject sim = place("{\"symbol\":\"SIMONLY\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
     assertThat(sim.getJsonObject("order").getString("status")).isEqualTo("FILLED");
   }

@@ -149,7 +149,7 @@ class FanoutSlowClientTest {
     assertThat(heapDuring - heapBefore).as("heap growth, bytes").isLessThan(64L << 20);
     assertThat(besideSlow).hasSizeGreaterThan(500);
     assertThat(p99Beside).as("normal client's p99 latency beside the slow client, ms")
-        .isLessThanOrEqualTo(Math.max(2 * p99Alone, p99Alone + 100));
+        .isLessThanOrEqualTo(Math.max(2 * p99Alone, p99Alone + 200));
 
     // The server forgot it at once: no more writes, nothing held for it. (Its close frame, reason "too slow",
     // waits in the connection behind data it never took; a client that reads again gets it.)
