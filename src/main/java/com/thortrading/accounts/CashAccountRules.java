@@ -32,21 +32,14 @@ public final class CashAccountRules {
   /** One execution, with what the account's (other) working orders hold back out of reach. */
   public static Outcome apply(BigDecimal cash, Position position, Side side, long quantity, BigDecimal price,
       Reservations reserved) {
-    BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
     return side == Side.BUY
-        ? buy(cash, position, quantity, price, amount, reserved)
-        : sell(cash, position, quantity, price, amount, reserved);
+        ? buy(cash, position, quantity, price, reserved)
+        : sell(cash, position, quantity, price, reserved);
   }
 
-  /** Whether a working order may hold {@code quantity} at {@code price} (its limit or stop); empty when it may. */
-  public static java.util.Optional<Rejection> refusesToReserve(BigDecimal cash, Position position, Side side,
-      long quantity, BigDecimal price, Reservations reserved) {
-    return apply(cash, position, side, quantity, price, reserved) instanceof Refused refused
-        ? java.util.Optional.of(refused.rejection()) : java.util.Optional.empty();
-  }
-
-  private static Outcome buy(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal cost,
+  private static Outcome buy(BigDecimal cash, Position position, long quantity, BigDecimal price,
       Reservations reserved) {
+    BigDecimal cost = price.multiply(BigDecimal.valueOf(quantity));
     if (cost.compareTo(cash) > 0) {
       return new Refused(new Rejection(RejectCode.INSUFFICIENT_CASH, "Buying " + quantity + " " + position.symbol()
           + " at " + price.toPlainString() + " costs " + Money.text(cost) + " but the account has "
@@ -62,7 +55,7 @@ public final class CashAccountRules {
         PositionMath.apply(position, Side.BUY, quantity, price));
   }
 
-  private static Outcome sell(BigDecimal cash, Position position, long quantity, BigDecimal price, BigDecimal proceeds,
+  private static Outcome sell(BigDecimal cash, Position position, long quantity, BigDecimal price,
       Reservations reserved) {
     long held = position.quantity();
     if (held <= 0) {

@@ -67,13 +67,6 @@ public final class TradingStore {
         });
   }
 
-  public Future<Position> position(SqlClient client, String account, String symbol) {
-    return client.preparedQuery("SELECT symbol, quantity, average_cost, realized_pnl FROM positions "
-            + "WHERE account_id = $1 AND symbol = $2")
-        .execute(Tuple.of(account, symbol))
-        .map(rows -> first(rows).map(TradingStore::position).orElse(Position.flat(symbol)));
-  }
-
   public Future<Void> savePosition(SqlConnection conn, String account, Position p) {
     return conn.preparedQuery("INSERT INTO positions (account_id, symbol, quantity, average_cost, realized_pnl) "
             + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, symbol) DO UPDATE SET "

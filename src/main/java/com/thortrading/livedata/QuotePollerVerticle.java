@@ -30,7 +30,6 @@ public final class QuotePollerVerticle extends VerticleBase {
   private long timerId = -1;
   private boolean stopping;
   private String lastFailure;
-  private volatile long cycles;
 
   public QuotePollerVerticle(QuoteSource source, Duration interval, Clock clock) {
     this.source = source;
@@ -61,7 +60,6 @@ public final class QuotePollerVerticle extends VerticleBase {
         .onSuccess(this::send)
         .onFailure(this::logFailure)
         .onComplete(done -> {
-          cycles++;
           long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
           long delay = Math.max(1, interval.toMillis() - elapsedMs);
           if (!stopping) {
@@ -97,11 +95,6 @@ public final class QuotePollerVerticle extends VerticleBase {
     } else {
       LOG.debug("Reading {} still failing: {}", source.describe(), message);
     }
-  }
-
-  /** Completed poll cycles, successful or not. */
-  public long cycles() {
-    return cycles;
   }
 
   @Override

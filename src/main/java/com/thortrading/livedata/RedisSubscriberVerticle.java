@@ -35,7 +35,6 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private RedisConnection connection;
   private boolean stopping;
   private volatile boolean subscribed;
-  private volatile long received;
 
   public RedisSubscriberVerticle(RedisOptions options, Backoff backoff) {
     this.options = options;
@@ -83,7 +82,6 @@ public final class RedisSubscriberVerticle extends VerticleBase {
       LOG.debug("Ignoring a message on {} that is not JSON", message.get(2));
       return;
     }
-    received++;
     vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), quote, LOCAL);
   }
 
@@ -118,11 +116,6 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   /** Whether the subscription is up right now. */
   public boolean subscribed() {
     return subscribed;
-  }
-
-  /** Quote messages received so far. */
-  public long received() {
-    return received;
   }
 
   @Override
