@@ -184,14 +184,20 @@ public final class OrderEngine {
    * restart, can never fill it twice or fill a cancelled one.
    */
   public Future<List<JsonObject>> matchWorking(long orderId, Quote quote) {
-    return latestQuotes().compose(latest -> {
+    return quotesWith(quote).compose(quotes -> matchWorking(orderId, quote, quotes));
+  }
+
+  /** Every latest quote, with {@code quote} as its symbol's: what a round of matching values accounts at. */
+  public Future<Map<String, Quote>> quotesWith(Quote quote) {
+    return latestQuotes().map(latest -> {
       Map<String, Quote> quotes = new HashMap<>(latest);
       quotes.put(quote.symbol(), quote);
-      return matchWorking(orderId, quote, quotes);
+      return quotes;
     });
   }
 
-  private Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
+  /** Like {@link #matchWorking(long, Quote)} with the quotes already read, for a matcher trying several orders. */
+  public Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
     return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
       if (found.isEmpty() || found.get().status() != OrderStatus.WORKING) {
         return Future.succeededFuture(List.<JsonObject>of());

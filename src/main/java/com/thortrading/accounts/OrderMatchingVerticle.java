@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
   private final Map<String, TreeMap<Long, Order>> book = new HashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> quoteConsumers = new HashMap<>();
   /** Symbols being matched now, with the newest quote that came meanwhile (matched next, the rest skipped). */
-  private final Map<String, Quote> busy = new HashMap<>();
+  private final Set<String> busy = new HashSet<>();
   private final Map<String, Quote> nextQuote = new HashMap<>();
   private long expiryTimer = -1;
 
@@ -83,7 +85,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
     if (engine.isStale(quote)) {
       return; // not a live price: working orders wait for a fresh one
     }
-    if (busy.containsKey(symbol)) {
+    if (busy.contains(symbol)) {
       nextQuote.put(symbol, quote); // conflate: only the newest quote matters once this round ends
       return;
     }
@@ -102,19 +104,26 @@ public final class OrderMatchingVerticle extends VerticleBase {
     if (candidates.isEmpty()) {
       return;
     }
-    busy.put(symbol, quote);
-    Future<Void> round = Future.succeededFuture();
-    for (Order order : candidates) { // oldest first, one at a time
-      round = round.compose(v -> engine.matchWorking(order.id(), quote)
-          .map(changed -> {
-            changed.forEach(json -> OrderEvents.publish(vertx.eventBus(), json));
-            return (Void) null;
-          })
-          .recover(e -> {
-            LOG.warn("Matching order {} failed: {}", order.id(), e.getMessage());
-            return Future.succeededFuture();
-          }));
-    }
+    busy.add(symbol);
+    // One read of the quote board per round, not per order; then the orders one at a time, oldest first.
+    Future<Void> round = engine.quotesWith(quote).compose(quotes -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Order order : candidates) {
+        chain = chain.compose(v -> engine.matchWorking(order.id(), quote, quotes)
+            .map(changed -> {
+              changed.forEach(json -> OrderEvents.publish(vertx.eventBus(), json));
+              return (Void) null;
+            })
+            .recover(e -> {
+              LOG.warn("Matching order {} failed: {}", order.id(), e.getMessage());
+              return Future.succeededFuture();
+            }));
+      }
+      return chain;
+    }).recover(e -> {
+      LOG.warn("Matching {} skipped: {}", symbol, e.getMessage());
+      return Future.succeededFuture();
+    });
     round.onComplete(done -> {
       busy.remove(symbol);
       Quote next = nextQuote.remove(symbol);
