@@ -10,6 +10,12 @@ public final class AccountAddresses {
   public static final String LIST_ORDERS = "orders.list";
   public static final String GET_ACCOUNT = "accounts.get";
   public static final String CREATE_ACCOUNT = "accounts.create";
+  public static final String CREATE_TOKEN = "accounts.tokens.create";
+  public static final String LIST_TOKENS = "accounts.tokens.list";
+  public static final String REVOKE_TOKEN = "accounts.tokens.revoke";
+
+  /** A token was revoked: {@code {"token_id": N}} (cluster-wide), so every node forgets it at once. */
+  public static final String TOKEN_REVOKED = "accounts.tokens.revoked";
 
   /** Every order change of every account, for the matcher (cluster-wide). */
   public static final String ORDER_CHANGES = "orders.changes";

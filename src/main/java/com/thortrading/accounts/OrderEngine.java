@@ -31,12 +31,18 @@ public final class OrderEngine {
   private final TradingStore store;
   private final LiveDataRedis liveData;
   private final EngineOptions options;
+  private final TokenStore tokens;
 
-  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options) {
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options, TokenStore tokens) {
     this.pool = pool;
     this.store = store;
     this.liveData = liveData;
     this.options = options;
+    this.tokens = tokens;
+  }
+
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options) {
+    this(pool, store, liveData, options, new TokenStore(new TokenSecrets(new java.security.SecureRandom())));
   }
 
   public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData) {
@@ -245,8 +251,14 @@ public final class OrderEngine {
         .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes)));
   }
 
-  public Future<EngineReply> cancel(long orderId) {
-    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+  /**
+   * Cancels a working order.
+   *
+   * @param scope the only account whose orders the caller may reach (empty: any); another account's order is
+   *     answered exactly as one that does not exist
+   */
+  public Future<EngineReply> cancel(long orderId, Optional<String> scope) {
+    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -267,9 +279,10 @@ public final class OrderEngine {
    * Replaces a working order's quantity or prices in place, atomically: either the order is still working and
    * changes (with what it holds checked again), or the replace fails because the order is already final.
    */
-  public Future<EngineReply> replace(long orderId, Optional<Long> quantity, Optional<BigDecimal> limit,
-      Optional<BigDecimal> stop) {
-    return latestQuotes().compose(quotes -> pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+  public Future<EngineReply> replace(long orderId, Optional<String> scope, Optional<Long> quantity,
+      Optional<BigDecimal> limit, Optional<BigDecimal> stop) {
+    return latestQuotes().compose(quotes -> pool.withTransaction(conn -> store.lockOrder(conn, orderId)
+        .map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -315,8 +328,8 @@ public final class OrderEngine {
         .filter(p -> p.symbol().equals(symbol)).findFirst().orElse(Position.flat(symbol)), reserved.result()));
   }
 
-  public Future<EngineReply> order(long orderId) {
-    return store.order(pool, orderId).map(found -> found
+  public Future<EngineReply> order(long orderId, Optional<String> scope) {
+    return store.order(pool, orderId).map(found -> within(found, scope)
         .map(o -> EngineReply.of(EngineOutcome.OK, new JsonObject().put("order", AccountsJson.order(o))))
         .orElseGet(() -> noSuchOrder(orderId)));
   }
@@ -337,11 +350,21 @@ public final class OrderEngine {
             .put("account", AccountsJson.account(snapshot))))));
   }
 
+  /** Creates an account and its first API token in one transaction; the reply carries the token's secret. */
   public Future<EngineReply> createAccount(String id, BigDecimal cash, boolean marginEnabled, boolean allowShort) {
-    return store.createAccount(pool, id, cash, marginEnabled, allowShort).compose(created -> created
-        ? account(id).map(r -> EngineReply.of(EngineOutcome.ACCEPTED, r.body()))
-        : Future.succeededFuture(EngineReply.error(EngineOutcome.CONFLICT, "ACCOUNT_EXISTS",
-            "Account " + id + " already exists")));
+    return pool.withTransaction(conn -> store.createAccount(conn, id, cash, marginEnabled, allowShort)
+        .compose(created -> created
+            ? tokens.create(conn, id, "first token").map(Optional::of)
+            : Future.succeededFuture(Optional.<ApiToken.Created>empty())))
+        .compose(token -> token.isPresent()
+            ? account(id).map(r -> EngineReply.of(EngineOutcome.ACCEPTED, r.body()
+                .put("token_id", String.valueOf(token.get().token().id())).put("token", token.get().secret())))
+            : Future.succeededFuture(EngineReply.error(EngineOutcome.CONFLICT, "ACCOUNT_EXISTS",
+                "Account " + id + " already exists")));
+  }
+
+  private static Optional<Order> within(Optional<Order> order, Optional<String> scope) {
+    return order.filter(o -> scope.isEmpty() || scope.get().equals(o.account()));
   }
 
   private Future<AccountValuation.Snapshot> snapshot(SqlClient client, String account, Map<String, Quote> quotes) {

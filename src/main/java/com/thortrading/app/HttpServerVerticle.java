@@ -1,6 +1,21 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.AccessPolicy;
+import com.thortrading.accounts.AccessPolicy.Action;
+import com.thortrading.accounts.AccountAddresses;
+import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.RateLimiter;
+import com.thortrading.accounts.TokenAuthenticator;
+import com.thortrading.accounts.TokenSecrets;
+import com.thortrading.accounts.TokenStore;
 import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.stream.BridgeAccess;
+import com.thortrading.trades.ApiError;
+import com.thortrading.trades.ApiGuard;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import com.thortrading.livedata.QuoteApi;
 import com.thortrading.trades.InvalidRequestException;
 import com.thortrading.trades.TradesApi;
@@ -15,7 +30,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import com.thortrading.stream.AccountAccess;
 import com.thortrading.stream.FanoutMetrics;
 import com.thortrading.stream.FanoutOptions;
 import com.thortrading.stream.SockJsFanout;
@@ -43,11 +57,15 @@ public final class HttpServerVerticle extends VerticleBase {
   private final FanoutOptions fanoutOptions;
   private final MeterRegistry meters;
   private final String metersName;
+  private final EdgeOptions edge;
+  private final Clock clock;
   private HttpServer server;
   private SockJsFanout fanout;
 
   public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
-      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName) {
+      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock) {
+    this.edge = edge;
+    this.clock = clock;
     this.host = host;
     this.port = port;
     this.redis = redis;
@@ -60,14 +78,37 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    AccessPolicy policy = new AccessPolicy(AccountsSchema.DEFAULT_ACCOUNT);
+    TokenAuthenticator authenticator = new TokenAuthenticator(pg, new TokenStore(new TokenSecrets(new SecureRandom())),
+        edge.operatorToken(), edge.metricsToken(), clock, Duration.ofSeconds(1),
+        new RateLimiter(edge.authFailuresPerMinute() / 60.0, 10, System::nanoTime, 100_000));
+    // A revocation anywhere in the cluster: forget the token now rather than at the end of its cache second.
+    vertx.eventBus().<JsonObject>consumer(AccountAddresses.TOKEN_REVOKED,
+        m -> authenticator.forget(m.body().getLong("token_id", -1L)));
+    ApiGuard guard = new ApiGuard(policy, authenticator, new RateLimiter(edge.orderRatePerSecond(),
+        2.0 * edge.orderRatePerSecond(), System::nanoTime, 100_000));
+    OriginPolicy origins = new OriginPolicy(edge.allowedOrigins());
+
     Router router = Router.router(vertx);
+    router.route("/api/*").handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
+        .handler(guard.authenticate()).handler(ApiGuard.jsonBodies());
+    router.routeWithRegex("/api/quotes(/.*)?").handler(ctx -> {
+      guard.require(ctx, Action.READ_QUOTES, Optional.empty());
+      ctx.next();
+    });
     new QuoteApi(redis).mount(router);
-    new TradesApi(vertx, startingCash).mount(router);
+    new TradesApi(vertx, startingCash, guard).mount(router);
     // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
-    fanout = new SockJsFanout(vertx, fanoutOptions, redis, AccountAccess.OPEN, new FanoutMetrics(meters));
+    fanout = new SockJsFanout(vertx, fanoutOptions, redis, new BridgeAccess(policy, authenticator),
+        new FanoutMetrics(meters));
+    router.route("/eventbus/*").handler(new CrossOriginGate(origins, edge.allowedOrigins(), false));
     router.route("/eventbus/*").subRouter(fanout.router());
     if (meters instanceof PrometheusMeterRegistry) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(metersName));
+      router.get("/metrics").handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
+          .handler(guard.authenticate()).handler(ctx -> {
+            guard.require(ctx, Action.READ_METRICS, Optional.empty());
+            ctx.next();
+          }).handler(PrometheusScrapingHandler.create(metersName));
     }
     router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
@@ -98,18 +139,32 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private HealthChecks healthChecks() {
     HealthChecks checks = HealthChecks.create(vertx);
+    // Open to anyone, so it names what is down and nothing more: the reasons (addresses, ports) go to the log.
     checks.register("redis", HEALTH_TIMEOUT_MS, promise -> redis.ping()
-        .onSuccess(v -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+        .onSuccess(v -> promise.tryComplete(Status.OK()))
+        .onFailure(e -> {
+          LOG.warn("Health: Redis does not answer: {}", e.getMessage());
+          promise.tryComplete(Status.KO());
+        }));
     checks.register("postgres", HEALTH_TIMEOUT_MS, promise -> pg.query("SELECT 1").execute()
-        .onSuccess(v -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))));
+        .onSuccess(v -> promise.tryComplete(Status.OK()))
+        .onFailure(e -> {
+          LOG.warn("Health: PostgreSQL does not answer: {}", e.getMessage());
+          promise.tryComplete(Status.KO());
+        }));
     return checks;
   }
 
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
     Throwable cause = ctx.failure();
+    if (cause instanceof ApiError refused) {
+      if (!ctx.response().headWritten()) {
+        refused.headers().forEach(ctx.response()::putHeader);
+      }
+      json(ctx, refused.status(), refused.body());
+      return;
+    }
     if (cause instanceof InvalidRequestException invalid) {
       json(ctx, 400, TradesApi.invalid(invalid));
       return;

@@ -36,7 +36,15 @@ public enum Setting {
   FANOUT_MAX_BEHIND_MS("MS", "How long a socket's updates may wait before it is closed as too slow"),
   FANOUT_MAX_FRAME_BYTES("BYTES", "Largest frame a browser may send"),
   FANOUT_IDLE_TIMEOUT_MS("MS", "A connection that sends nothing this long is closed (browsers ping every 5 s)"),
-  FANOUT_ALLOWED_ORIGINS("LIST", "Comma-separated browser origins allowed on /eventbus; empty: this service and localhost"),
+  FANOUT_MAX_SOCKETS("N", "Browser sockets one node holds at once, signed in or not"),
+  FANOUT_MAX_SOCKETS_PER_TOKEN("N", "Browser sockets one token may hold at once on one node"),
+  ADMIN_TOKEN("TOKEN", "The operator's token (at least 32 characters): any account, accounts, tokens, /metrics; "
+      + "empty: one is generated at first start and logged once"),
+  METRICS_TOKEN("TOKEN", "A token (at least 32 characters) that may read /metrics and nothing else; empty: none"),
+  ALLOWED_ORIGINS("LIST", "Comma-separated browser origins (https://host[:port]) allowed besides this service's own, "
+      + "for the API (CORS) and /eventbus"),
+  ORDER_RATE_PER_SECOND("N", "Orders, cancels and replaces a second per token (bursts of twice that); past it: 429"),
+  AUTH_FAILURES_PER_MINUTE("N", "Bad tokens one address may present a minute (after a burst of 10) before it must wait"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   MAX_QUOTE_AGE_MS("MS", "A quote older than this is not a live price (market orders refused, working orders wait); 0: off"),
   SYMBOL_WHITELIST("BOOL", "true: market orders only for symbols the quote feed has published"),

@@ -1,6 +1,7 @@
 package com.thortrading.app;
 
 import com.thortrading.accounts.SessionClock;
+import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.livedata.QuoteSymbols;
 import com.thortrading.stream.FanoutOptions;
 import java.math.BigDecimal;
@@ -36,6 +37,7 @@ public record ThorConfig(
     String excelSheet,
     String jacobDllPath,
     FanoutOptions fanout,
+    EdgeOptions edge,
     int historyLength,
     SessionClock session,
     Duration maxQuoteAge,
@@ -99,8 +101,12 @@ public record ThorConfig(
             r.integer(Setting.FANOUT_MAX_IN_FLIGHT, 1, 100_000),
             Duration.ofMillis(r.integer(Setting.FANOUT_MAX_BEHIND_MS, 100, 3_600_000)),
             r.integer(Setting.FANOUT_RATE_PER_SECOND, 0, 1000),
-            r.list(Setting.FANOUT_ALLOWED_ORIGINS),
-            Duration.ofMillis(r.integer(Setting.FANOUT_IDLE_TIMEOUT_MS, 1000, 3_600_000))),
+            Duration.ofMillis(r.integer(Setting.FANOUT_IDLE_TIMEOUT_MS, 1000, 3_600_000)),
+            r.integer(Setting.FANOUT_MAX_SOCKETS, 1, 10_000_000),
+            r.integer(Setting.FANOUT_MAX_SOCKETS_PER_TOKEN, 1, 1_000_000)),
+        new EdgeOptions(r.secret(Setting.ADMIN_TOKEN), r.secret(Setting.METRICS_TOKEN), r.origins(Setting.ALLOWED_ORIGINS),
+            r.integer(Setting.ORDER_RATE_PER_SECOND, 1, 1_000_000),
+            r.integer(Setting.AUTH_FAILURES_PER_MINUTE, 1, 1_000_000)),
         r.integer(Setting.HISTORY_LENGTH, 0, 10_000_000),
         new SessionClock(r.time(Setting.SESSION_CLOSE), r.zone(Setting.SESSION_ZONE)),
         Duration.ofMillis(r.integer(Setting.MAX_QUOTE_AGE_MS, 0, Integer.MAX_VALUE)),
@@ -235,6 +241,28 @@ public record ThorConfig(
         throw bad(s, "must name at least one of ingest, engine, web");
       }
       return java.util.Collections.unmodifiableSet(roles);
+    }
+
+    /** A token setting: empty, or at least 32 token characters. The value itself is never printed. */
+    Optional<String> secret(Setting s) {
+      Optional<String> token = optionalText(s);
+      if (token.isPresent() && (token.get().length() < TokenSecrets.MIN_OPERATOR_TOKEN_LENGTH
+          || !TokenSecrets.wellFormed(token.get()))) {
+        throw new ConfigException("Bad " + origin(s) + ": a token must be " + TokenSecrets.MIN_OPERATOR_TOKEN_LENGTH
+            + " to " + TokenSecrets.MAX_TOKEN_LENGTH + " characters of A-Z a-z 0-9 - . _ ~ + / "
+            + "(e.g. the output of: openssl rand -base64 33); got " + token.get().length() + " characters");
+      }
+      return token;
+    }
+
+    List<String> origins(Setting s) {
+      List<String> origins = list(s);
+      for (String o : origins) {
+        if (OriginPolicy.normalize(o).isEmpty()) {
+          throw bad(s, "'" + o + "' is not an origin: write scheme://host[:port], e.g. https://desk.example.com");
+        }
+      }
+      return origins;
     }
 
     List<String> list(Setting s) {

@@ -1,6 +1,9 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.AccountTokensVerticle;
 import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.TokenSecrets;
+import com.thortrading.accounts.TokenStore;
 import com.thortrading.accounts.EngineOptions;
 import com.thortrading.accounts.OrderEngine;
 import com.thortrading.accounts.OrderEngineVerticle;
@@ -27,7 +30,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -48,13 +53,21 @@ public final class ThorService implements AutoCloseable {
   private final EmbeddedServices servers;
   private final int httpPort;
 
-  private ThorService(Vertx vertx, EmbeddedServices servers, int httpPort) {
+  private final Optional<String> pageToken;
+
+  private ThorService(Vertx vertx, EmbeddedServices servers, int httpPort, Optional<String> pageToken) {
+    this.pageToken = pageToken;
     this.vertx = vertx;
     this.servers = servers;
     this.httpPort = httpPort;
   }
 
   public static ThorService start(ThorConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Like {@link #start(ThorConfig)}, reading time from {@code clock} everywhere. */
+  public static ThorService start(ThorConfig config, Clock clock) throws Exception {
     EmbeddedServices servers = EmbeddedServices.start(config);
     // Each instance its own meter registry: several nodes may share a JVM (tests), each scraped on its own.
     String meters = "thortrading-" + UUID.randomUUID();
@@ -82,12 +95,19 @@ public final class ThorService implements AutoCloseable {
         mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
       }
 
+      TokenStore tokens = new TokenStore(new TokenSecrets(new SecureRandom()));
+      Optional<String> pageToken = Optional.empty();
       if (roles.contains(Role.ENGINE)) {
         AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
+        operatorToken(config, pg, tokens);
+        if (servers.pgEmbedded()) {
+          pageToken = Optional.of(DefaultRunToken.ensure(config.dataDir(), pg, tokens));
+        }
         OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
-            new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), Clock.systemUTC()));
+            new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock), tokens);
         vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
-        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), Clock.systemUTC())).await();
+        vertx.deployVerticle(new AccountTokensVerticle(pg, new TradingStore(), tokens)).await();
+        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), clock)).await();
       }
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         // One subscriber per node: it feeds this node's matcher and fan-out, local only.
@@ -98,7 +118,7 @@ public final class ThorService implements AutoCloseable {
         QuoteSource source = quoteSource(config);
         vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
         try {
-          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), Clock.systemUTC())).await();
+          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), clock)).await();
         } catch (QuoteSourceException e) {
           throw new StartupException(e.getMessage());
         }
@@ -107,7 +127,7 @@ public final class ThorService implements AutoCloseable {
       int httpPort = -1;
       if (roles.contains(Role.WEB)) {
         HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
-            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters);
+            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters, config.edge(), clock);
         try {
           vertx.deployVerticle(http).await();
         } catch (Exception e) {
@@ -116,11 +136,12 @@ public final class ThorService implements AutoCloseable {
         }
         httpPort = http.actualPort();
       }
-      ThorService service = new ThorService(vertx, servers, httpPort);
+      ThorService service = new ThorService(vertx, servers, httpPort, pageToken);
+      String link = pageToken.map(t -> "#token=" + t).orElse(" (sign in with an account's token)");
       LOG.info("ThorTrading is up{}. Web UI: {} | Redis: {}{} | PostgreSQL: {}{} | Quotes: {}",
           config.cluster().map(c -> " (" + roles + " in cluster " + c.name() + ")").orElse(""),
           httpPort < 0 ? "none (no web role)" : "http://" + ("0.0.0.0".equals(config.httpHost()) ? "localhost"
-              : config.httpHost()) + ":" + httpPort + "/",
+              : config.httpHost()) + ":" + httpPort + "/" + link,
           servers.redisUrl(), servers.redisEmbedded() ? " (embedded)" : "",
           servers.pgUrl(), servers.pgEmbedded() ? " (embedded)" : "", quotes);
       return service;
@@ -129,6 +150,22 @@ public final class ThorService implements AutoCloseable {
       servers.close();
       throw e;
     }
+  }
+
+  /**
+   * With {@code THOR_ADMIN_TOKEN} set, it alone is the operator's token (a generated one is revoked); without it,
+   * one is generated at first start and logged this once.
+   */
+  private static void operatorToken(ThorConfig config, Pool pg, TokenStore tokens) {
+    if (config.edge().operatorToken().isPresent()) {
+      if (tokens.revokeGeneratedOperatorTokens(pg).await() > 0) {
+        LOG.info("THOR_ADMIN_TOKEN is set: the generated operator token no longer works");
+      }
+      return;
+    }
+    tokens.generateOperatorToken(pg).await().ifPresent(secret -> LOG.warn("Operator token, shown this once (it acts on "
+        + "every account; keep it secret): {} -- or choose your own: set THOR_ADMIN_TOKEN (32+ characters), "
+        + "and this one stops working", secret));
   }
 
   private static Vertx createVertx(ThorConfig config, String meters) throws Exception {
@@ -175,6 +212,11 @@ public final class ThorService implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The default run's token of account {@code paper} (embedded PostgreSQL only), as in the logged page link. */
+  public Optional<String> pageToken() {
+    return pageToken;
   }
 
   public String redisUrl() {

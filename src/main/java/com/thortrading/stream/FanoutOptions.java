@@ -1,7 +1,6 @@
 package com.thortrading.stream;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The fan-out's limits.
@@ -13,15 +12,17 @@ import java.util.List;
  * @param maxInFlight unacknowledged writes per socket before its messages are conflated
  * @param maxBehind how long a socket's messages may wait before the socket is closed as too slow
  * @param ratePerSecond most updates a second per symbol to any client (0: no cap)
- * @param allowedOrigins browser origins allowed to connect; empty: the service's own origin and localhost
  * @param idleTimeout a connection that sends nothing this long is closed (the JS client pings every 5 s); this
  *     is also what finally drops a client that stopped reading, since it never takes its close frame
+ * @param maxSockets sockets this node holds at once, signed in or not
+ * @param maxSocketsPerToken sockets one token may hold at once on this node
  */
 public record FanoutOptions(int maxRegistrations, int maxFrameBytes, int maxAddressLength, int maxViolations,
-    int maxInFlight, Duration maxBehind, int ratePerSecond, List<String> allowedOrigins, Duration idleTimeout) {
+    int maxInFlight, Duration maxBehind, int ratePerSecond, Duration idleTimeout, int maxSockets,
+    int maxSocketsPerToken) {
 
   public static FanoutOptions defaults() {
-    return new FanoutOptions(500, 16 * 1024, 200, 10, 256, Duration.ofSeconds(10), 20, List.of(),
-        Duration.ofSeconds(30));
+    return new FanoutOptions(500, 16 * 1024, 200, 10, 256, Duration.ofSeconds(10), 20, Duration.ofSeconds(30),
+        10_000, 20);
   }
 }

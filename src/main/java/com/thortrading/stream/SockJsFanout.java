@@ -4,6 +4,9 @@ import com.thortrading.accounts.AccountAddresses;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuoteAddresses;
 import com.thortrading.livedata.QuoteJson;
+import com.thortrading.accounts.Principal;
+import com.thortrading.accounts.TokenAuthenticator;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -35,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the latest quote on register (from Redis), then every change, with no gap and no duplicate;</li>
  *   <li>a per-symbol rate cap ({@link RateCap}) and a bounded, conflating outbox per socket
  *   ({@link ConflatingOutbox}); a socket that stays behind too long is closed with a reason;</li>
- *   <li>outbound only {@code quotes.<SYMBOL>} and {@code orders.events.<account>} (checked by
- *   {@link AccountAccess}), inbound only register, unregister and ping.</li>
+ *   <li>outbound only {@code quotes.<SYMBOL>} and {@code orders.events.<account>}, each register checked
+ *   against the frame's token by {@link BridgeAccess} (one token per socket; sockets of a revoked token are
+ *   closed), inbound only register, unregister and ping;</li>
+ *   <li>caps on sockets per node and per token, so nobody can make the node hold unbounded state.</li>
  * </ul>
  *
  * <p>Everything here runs on the event loop of the verticle that creates it (sockets, consumers, timers), so
@@ -46,26 +51,31 @@ public final class SockJsFanout {
 
   private static final Logger LOG = LoggerFactory.getLogger(SockJsFanout.class);
   private static final long SWEEP_MS = 500;
+  private static final long REVOCATION_CHECK_MS = 2_000;
 
   private final Vertx vertx;
   private final FanoutOptions options;
   private final LiveDataRedis liveData;
-  private final AccountAccess access;
+  private final BridgeAccess access;
   private final FanoutMetrics metrics;
-  private final OriginPolicy origins;
+  private final Context context;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private final Map<String, SymbolFeed> symbols = new HashMap<>();
   private final Map<String, AccountFeed> accounts = new HashMap<>();
+  /** Signed-in sockets per token id. */
+  private final Map<Long, Set<Session>> byToken = new HashMap<>();
   private long sweepTimer = -1;
+  private long revocationTimer = -1;
+  private MessageConsumer<JsonObject> revocations;
 
-  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, AccountAccess access,
+  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, BridgeAccess access,
       FanoutMetrics metrics) {
     this.vertx = vertx;
     this.options = options;
     this.liveData = liveData;
     this.access = access;
     this.metrics = metrics;
-    this.origins = new OriginPolicy(options.allowedOrigins());
+    this.context = vertx.getOrCreateContext();
     metrics.gauges(sessions::size, () -> sessions.stream().mapToInt(s -> s.addresses.size()).sum(),
         () -> sessions.stream().mapToInt(s -> s.outbox.inFlight() + s.outbox.waiting()).sum());
   }
@@ -73,6 +83,9 @@ public final class SockJsFanout {
   /** The SockJS endpoint, to mount at {@code /eventbus/*}; its raw websocket is {@code /eventbus/websocket}. */
   public Router router() {
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+    revocationTimer = vertx.setPeriodic(REVOCATION_CHECK_MS, t -> closeRevoked());
+    revocations = vertx.eventBus().consumer(AccountAddresses.TOKEN_REVOKED,
+        m -> closeSocketsOf(m.body().getLong("token_id", -1L)));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setHeartbeatInterval(10_000).setSessionTimeout(10_000)
         .setInsertJSESSIONID(false);
     return SockJSHandler.create(vertx, sockJs).socketHandler(this::open);
@@ -81,17 +94,22 @@ public final class SockJsFanout {
   /** Closes every socket and stops the timers; for shutdown. */
   public void close() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(revocationTimer);
+    if (revocations != null) {
+      revocations.unregister();
+    }
     List.copyOf(sessions).forEach(s -> s.close(1001, "server shutting down"));
   }
 
   // --- sockets ----------------------------------------------------------------------------------------------
 
   private void open(SockJSSocket socket) {
-    String origin = socket.headers().get("origin");
-    if (!origins.allows(origin, socket.headers().get("host"))) {
-      LOG.info("Refused a socket from origin {} ({})", origin, socket.remoteAddress());
-      socket.write(BridgeFrames.err(null, "origin_not_allowed", "Origin " + origin + " may not connect"));
-      socket.close(4003, "origin not allowed");
+    // Origins were checked before the socket opened (the HTTP router's gate); this node's capacity is checked here.
+    if (sessions.size() >= options.maxSockets()) {
+      metrics.refusedFrames.increment();
+      socket.write(BridgeFrames.err(null, "too_many_sockets", "This node holds " + options.maxSockets()
+          + " sockets already; try again later"));
+      socket.close(4029, "too many sockets");
       return;
     }
     Session session = new Session(socket);
@@ -152,19 +170,105 @@ public final class SockJsFanout {
           + " addresses");
       return;
     }
-    if (parsed.get() instanceof BridgeAddress.OrderEvents events) {
-      if (!access.mayFollow(session.socketHeaders(), in.headers(), events.account())) {
-        session.refuse(address, "access_denied", "This socket may not follow account " + events.account());
+    Optional<String> token = BridgeAccess.token(in.headers(), session.socketHeaders());
+    if (token.isEmpty()) {
+      session.refuse(address, "access_denied", "register needs a token: send the header "
+          + "authorization: Bearer <token> (eb.defaultHeaders in the JS client)");
+      return;
+    }
+    if (session.token != null && !session.token.equals(token.get())) {
+      session.refuse(address, "access_denied", "A socket keeps the token it first used; open another for another");
+      return;
+    }
+    // Held while the token is checked, so a duplicate or one past the limit is refused meanwhile.
+    session.addresses.add(address);
+    session.pending.add(address);
+    access.authenticate(token.get(), session.remote()).onComplete(done -> onLoop(() -> {
+      if (!sessions.contains(session) || !session.pending.remove(address)) {
+        return; // the socket closed or unregistered the address while its token was checked
+      }
+      Optional<String> refusal = admit(session, token.get(), parsed.get(), done);
+      if (refusal.isPresent()) {
+        session.addresses.remove(address);
+        session.refuse(address, done.succeeded() ? "access_denied" : "service_unavailable", refusal.get());
         return;
       }
-      session.addresses.add(address);
+      follow(session, parsed.get(), address);
+    }));
+  }
+
+  /** Why the socket may not follow the address with this token, or empty when it may (signing it in). */
+  private Optional<String> admit(Session session, String token, BridgeAddress address,
+      io.vertx.core.AsyncResult<TokenAuthenticator.Outcome> outcome) {
+    if (outcome.failed()) {
+      return Optional.of("The token cannot be checked now (PostgreSQL is not answering); register again shortly");
+    }
+    if (outcome.result() instanceof TokenAuthenticator.Throttled) {
+      return Optional.of("Too many bad tokens from this address; wait and try again");
+    }
+    if (!(outcome.result() instanceof TokenAuthenticator.Verified verified)) {
+      return Optional.of("The token is unknown or revoked");
+    }
+    Principal who = verified.principal();
+    if (session.principal == null) {
+      Set<Session> same = byToken.computeIfAbsent(who.tokenId(), id -> new LinkedHashSet<>());
+      if (same.size() >= options.maxSocketsPerToken()) {
+        return Optional.of("This token holds " + options.maxSocketsPerToken() + " sockets already on this node");
+      }
+      same.add(session);
+      session.principal = who;
+      session.token = token;
+    }
+    if (!access.mayFollow(who, address)) {
+      return Optional.of("This token may not follow " + address.address());
+    }
+    return Optional.empty();
+  }
+
+  private void follow(Session session, BridgeAddress parsed, String address) {
+    if (parsed instanceof BridgeAddress.OrderEvents events) {
       accounts.computeIfAbsent(events.account(), AccountFeed::new).sessions.add(session);
       return;
     }
-    String symbol = ((BridgeAddress.Quotes) parsed.get()).symbol();
-    session.addresses.add(address);
+    String symbol = ((BridgeAddress.Quotes) parsed).symbol();
     symbols.computeIfAbsent(symbol, SymbolFeed::new).sessions.add(session);
     snapshot(session, symbol, address);
+  }
+
+  private void onLoop(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  /** Closes the sockets of tokens revoked since the last check, even if this node missed the message. */
+  private void closeRevoked() {
+    Set<Long> ids = new HashSet<>(byToken.keySet());
+    ids.remove(0L); // the configured operator and metrics tokens live as long as the configuration
+    if (ids.isEmpty()) {
+      return;
+    }
+    access.live(ids).onComplete(done -> onLoop(() -> {
+      if (done.failed()) {
+        LOG.debug("Cannot check for revoked tokens now: {}", done.cause().getMessage());
+        return;
+      }
+      ids.stream().filter(id -> !done.result().contains(id)).forEach(this::closeSocketsOf);
+    }));
+  }
+
+  private void closeSocketsOf(long tokenId) {
+    Set<Session> of = byToken.get(tokenId);
+    if (of == null) {
+      return;
+    }
+    for (Session session : List.copyOf(of)) {
+      LOG.info("Closing {}: its token {} was revoked", session.remote(), tokenId);
+      session.socket.write(BridgeFrames.err(null, "token_revoked", "The token was revoked; sign in again"));
+      session.close(4001, "token revoked");
+    }
   }
 
   /** The latest quote from Redis, unless the stream already gave this socket something as new. */
@@ -179,7 +283,7 @@ public final class SockJsFanout {
   }
 
   private void unregister(Session session, String address) {
-    if (!session.addresses.remove(address)) {
+    if (!session.addresses.remove(address) || session.pending.remove(address)) {
       return;
     }
     session.lastQuoteAt.remove(address);
@@ -201,6 +305,12 @@ public final class SockJsFanout {
   private void forget(Session session) {
     if (!sessions.remove(session)) {
       return;
+    }
+    if (session.principal != null) {
+      Set<Session> same = byToken.get(session.principal.tokenId());
+      if (same != null && same.remove(session) && same.isEmpty()) {
+        byToken.remove(session.principal.tokenId());
+      }
     }
     for (String address : List.copyOf(session.addresses)) {
       unregister(session, address);
@@ -315,6 +425,11 @@ public final class SockJsFanout {
     final SockJSSocket socket;
     final ConflatingOutbox outbox = new ConflatingOutbox(options.maxInFlight(), options.maxBehind().toNanos());
     final Set<String> addresses = new HashSet<>();
+    /** Addresses whose register waits on its token check. */
+    final Set<String> pending = new HashSet<>();
+    /** The token this socket signed in with, and who it is; null until its first register is admitted. */
+    String token;
+    Principal principal;
     /** Timestamp of the newest quote given to this socket, per address: what makes snapshot + stream exact. */
     final Map<String, Instant> lastQuoteAt = new HashMap<>();
     int violations;
@@ -322,6 +437,10 @@ public final class SockJsFanout {
 
     Session(SockJSSocket socket) {
       this.socket = socket;
+    }
+
+    String remote() {
+      return socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
     }
 
     Map<String, String> socketHeaders() {

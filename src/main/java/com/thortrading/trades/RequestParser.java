@@ -37,6 +37,8 @@ public final class RequestParser {
   private static final Set<String> ORDER_FIELDS = Set.of("account", "symbol", "side", "quantity", "order_type",
       "limit_price", "stop_price", "tif", "client_order_id");
   private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash", "margin_enabled", "allow_short");
+  private static final Set<String> TOKEN_FIELDS = Set.of("label");
+  private static final int MAX_LABEL = 64;
   private static final Set<String> REPLACE_FIELDS = Set.of("quantity", "limit_price", "stop_price");
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -47,12 +49,17 @@ public final class RequestParser {
   private RequestParser() {
   }
 
-  /** A new order from {@code POST /api/trades/orders/active}. */
+  /** A new order from {@code POST /api/trades/orders/active}, for the default account when it names none. */
   public static OrderRequest order(String body) {
+    return order(body, AccountsSchema.DEFAULT_ACCOUNT);
+  }
+
+  /** A new order; {@code defaultAccount} when the body names no {@code account}. */
+  public static OrderRequest order(String body, String defaultAccount) {
     JsonNode json = object(body, ORDER_FIELDS);
     Fields f = new Fields(json);
     String account = f.optionalText("account").map(a -> accountId(f, "account", a))
-        .orElse(AccountsSchema.DEFAULT_ACCOUNT);
+        .orElse(defaultAccount);
     String symbol = f.requiredText("symbol").map(s -> symbol(f, s)).orElse(null);
     Side side = f.requiredText("side").flatMap(s -> f.choice("side", s, Side.class)).orElse(null);
     long quantity = f.quantity("quantity");
@@ -104,6 +111,20 @@ public final class RequestParser {
     }
     f.throwIfAny();
     return new NewAccount(id, cash, margin, allowShort);
+  }
+
+  /** The label of a new token ({@code POST /api/accounts/{id}/tokens}); an empty body means no label. */
+  public static String tokenLabel(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    Fields f = new Fields(object(body, TOKEN_FIELDS));
+    String label = f.optionalText("label").orElse("");
+    if (label.length() > MAX_LABEL || label.codePoints().anyMatch(Character::isISOControl)) {
+      f.error("label", "must be at most " + MAX_LABEL + " printable characters");
+    }
+    f.throwIfAny();
+    return label;
   }
 
   /** An account id from a URL or a query: lower-case letters, digits, '-' and '_'. */

@@ -1,9 +1,12 @@
 package com.thortrading.trades;
 
+import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.AccountAddresses;
 import com.thortrading.accounts.AccountsJson;
 import com.thortrading.accounts.EngineOutcome;
+import com.thortrading.accounts.OrderRequest;
 import com.thortrading.accounts.OrderStatus;
+import com.thortrading.accounts.Principal;
 import com.thortrading.livedata.QuoteSymbols;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,6 +20,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,57 +35,105 @@ public final class TradesApi {
 
   private final Vertx vertx;
   private final BigDecimal defaultStartingCash;
+  private final ApiGuard guard;
   private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(10_000);
 
-  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash) {
+  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash, ApiGuard guard) {
     this.vertx = vertx;
     this.defaultStartingCash = defaultStartingCash;
+    this.guard = guard;
   }
 
+  /** Mounts the routes; they must sit behind {@link ApiGuard#authenticate()}. */
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    router.post("/api/trades/orders/active").handler(body).handler(this::placeOrder);
+    router.get("/api/whoami").handler(this::whoami);
+    router.post("/api/trades/orders/active").handler(body).handler(guard.orderRate()).handler(this::placeOrder);
     router.get("/api/trades/orders").handler(this::listOrders);
-    router.get("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ORDER,
-        new JsonObject().put("id", orderId(ctx))));
-    router.patch("/api/trades/orders/:id").handler(body).handler(this::replaceOrder);
-    router.delete("/api/trades/orders/:id").handler(ctx -> ask(ctx, AccountAddresses.CANCEL_ORDER,
-        new JsonObject().put("id", orderId(ctx))));
+    router.get("/api/trades/orders/:id").handler(ctx -> byId(ctx, Action.LIST_ORDERS, AccountAddresses.GET_ORDER,
+        new JsonObject()));
+    router.patch("/api/trades/orders/:id").handler(body).handler(guard.orderRate()).handler(this::replaceOrder);
+    router.delete("/api/trades/orders/:id").handler(guard.orderRate())
+        .handler(ctx -> byId(ctx, Action.TRADE, AccountAddresses.CANCEL_ORDER, new JsonObject()));
     router.post("/api/accounts").handler(body).handler(this::createAccount);
-    router.get("/api/accounts/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT, accountRequest(ctx)));
+    router.get("/api/accounts/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
+        account(ctx, Action.READ_ACCOUNT)));
     router.get("/api/accounts/:id/positions").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
-        accountRequest(ctx), reply -> reply.containsKey("account")
+        account(ctx, Action.READ_ACCOUNT), reply -> reply.containsKey("account")
             ? new JsonObject().put("positions", reply.getJsonObject("account").getJsonArray("positions"))
             : reply));
+    router.post("/api/accounts/:id/tokens").handler(body).handler(ctx -> {
+      JsonObject request = tokensRequest(ctx);
+      ask(ctx, AccountAddresses.CREATE_TOKEN, request.put("label", RequestParser.tokenLabel(ctx.body().asString())));
+    });
+    router.get("/api/accounts/:id/tokens").handler(ctx -> ask(ctx, AccountAddresses.LIST_TOKENS, tokensRequest(ctx)));
+    router.delete("/api/accounts/:id/tokens/:token_id").handler(ctx -> {
+      JsonObject request = tokensRequest(ctx).put("token_id", positiveId(ctx, "token_id"));
+      ask(ctx, AccountAddresses.REVOKE_TOKEN, request, reply -> null);
+    });
+  }
+
+  /** Who the token is: the page asks it once to show the account it acts for. */
+  private void whoami(RoutingContext ctx) {
+    Principal p = ApiGuard.principal(ctx);
+    JsonObject body = new JsonObject().put("role", p.role().name().toLowerCase(Locale.ROOT))
+        .put("token_id", String.valueOf(p.tokenId()));
+    if (p.role() != Principal.Role.METRICS) {
+      body.put("account", guard.actingAccount(ctx));
+    }
+    ctx.response().putHeader("content-type", "application/json").end(body.encode());
   }
 
   private void placeOrder(RoutingContext ctx) {
-    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(RequestParser.order(ctx.body().asString())));
+    OrderRequest order = RequestParser.order(ctx.body().asString(), guard.actingAccount(ctx));
+    guard.require(ctx, Action.TRADE, Optional.of(order.account()));
+    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(order));
   }
 
   private void replaceOrder(RoutingContext ctx) {
-    long id = orderId(ctx);
+    JsonObject request = new JsonObject();
     RequestParser.Replacement r = RequestParser.replacement(ctx.body().asString());
-    JsonObject request = new JsonObject().put("id", id);
     r.quantity().ifPresent(q -> request.put("quantity", q));
     r.limitPrice().ifPresent(p -> request.put("limit_price", p.toPlainString()));
     r.stopPrice().ifPresent(p -> request.put("stop_price", p.toPlainString()));
-    ask(ctx, AccountAddresses.REPLACE_ORDER, request);
+    byId(ctx, Action.TRADE, AccountAddresses.REPLACE_ORDER, request);
+  }
+
+  /** A request about one order: only within the caller's scope, so another account's order reads as absent. */
+  private void byId(RoutingContext ctx, Action action, String address, JsonObject request) {
+    long id = positiveId(ctx, "id");
+    guard.require(ctx, action, Optional.empty());
+    guard.orderScope(ctx).ifPresent(scope -> request.put("scope", scope));
+    ask(ctx, address, request.put("id", id));
   }
 
   private void createAccount(RoutingContext ctx) {
+    guard.require(ctx, Action.CREATE_ACCOUNT, Optional.empty());
     RequestParser.NewAccount account = RequestParser.account(ctx.body().asString());
     ask(ctx, AccountAddresses.CREATE_ACCOUNT, new JsonObject().put("id", account.id())
         .put("cash", account.cash().orElse(defaultStartingCash).toPlainString())
         .put("margin_enabled", account.marginEnabled()).put("allow_short", account.allowShort()));
   }
 
+  private JsonObject account(RoutingContext ctx, Action action) {
+    String id = RequestParser.accountId("id", ctx.pathParam("id"));
+    guard.require(ctx, action, Optional.of(id));
+    return new JsonObject().put("id", id);
+  }
+
+  private JsonObject tokensRequest(RoutingContext ctx) {
+    return new JsonObject().put("account", account(ctx, Action.MANAGE_TOKENS).getString("id"));
+  }
+
   private void listOrders(RoutingContext ctx) {
     JsonObject query = new JsonObject();
     String account = ctx.queryParams().get("account");
-    if (account != null && !account.isBlank()) {
-      query.put("account", RequestParser.accountId("account", account));
-    }
+    Optional<String> named = account == null || account.isBlank() ? Optional.empty()
+        : Optional.of(RequestParser.accountId("account", account));
+    Principal caller = guard.require(ctx, Action.LIST_ORDERS, named);
+    // The operator sees every account unless it names one; any other token sees its own.
+    named.or(() -> caller.admin() ? Optional.empty() : Optional.of(guard.actingAccount(ctx)))
+        .ifPresent(a -> query.put("account", a));
     String status = ctx.queryParams().get("status");
     if (status != null && !status.isBlank()) {
       try {
@@ -113,8 +165,8 @@ public final class TradesApi {
     throw new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_LIST);
   }
 
-  private static long orderId(RoutingContext ctx) {
-    String text = ctx.pathParam("id");
+  private static long positiveId(RoutingContext ctx, String param) {
+    String text = ctx.pathParam(param);
     try {
       long id = Long.parseLong(text);
       if (id > 0) {
@@ -123,11 +175,7 @@ public final class TradesApi {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidRequestException("id", "must be a positive whole number (got '" + text + "')");
-  }
-
-  private static JsonObject accountRequest(RoutingContext ctx) {
-    return new JsonObject().put("id", RequestParser.accountId("id", ctx.pathParam("id")));
+    throw new InvalidRequestException(param, "must be a positive whole number (got '" + text + "')");
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject request) {
@@ -138,8 +186,13 @@ public final class TradesApi {
     vertx.eventBus().<JsonObject>request(address, request, requestOptions).onSuccess(reply -> {
       JsonObject body = reply.body().copy();
       EngineOutcome outcome = EngineOutcome.valueOf((String) body.remove("outcome"));
+      JsonObject shaped = outcome == EngineOutcome.OK || outcome == EngineOutcome.ACCEPTED ? shape.apply(body) : body;
+      if (shaped == null) {
+        ctx.response().setStatusCode(204).end();
+        return;
+      }
       ctx.response().setStatusCode(status(outcome)).putHeader("content-type", "application/json")
-          .end(shape.apply(body).encode());
+          .end(shaped.encode());
     }).onFailure(failure -> {
       boolean engineAway = failure instanceof ReplyException r
           && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);

@@ -45,7 +45,7 @@ class EngineProtectionsTest {
   }
 
   private static JsonObject place(String json) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+    HttpResponse<String> response = HTTP.send(TestService.request(
             URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders/active"))
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     return new JsonObject(response.body()).put("http_status", response.statusCode());

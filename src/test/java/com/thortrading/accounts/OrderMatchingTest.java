@@ -76,6 +76,7 @@ class OrderMatchingTest {
 
   private static Reply call(String method, String path, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .header("Authorization", TestService.ADMIN)
         .timeout(Duration.ofSeconds(30)).header("content-type", "application/json");
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -274,7 +275,7 @@ class OrderMatchingTest {
 
         long raced = place(account, symbol, "BUY", 1, "LMT", "95.00", null, "GTC").order().getLong("id");
         var fill = b.matchWorking(raced, crossing);
-        var cancel = a.cancel(raced);
+        var cancel = a.cancel(raced, java.util.Optional.empty());
         Future.join(fill, cancel).await();
         String status = order(raced).getString("status");
         assertThat(status).isIn("FILLED", "CANCELED");
@@ -284,7 +285,7 @@ class OrderMatchingTest {
         // or the fill does and the replace fails; never a fill of the old quantity recorded as the new one.
         long replaced = place(account, symbol, "BUY", 1, "LMT", "95.00", null, "GTC").order().getLong("id");
         var refill = a.matchWorking(replaced, crossing);
-        var change = b.replace(replaced, java.util.Optional.of(2L), java.util.Optional.empty(), java.util.Optional.empty());
+        var change = b.replace(replaced, java.util.Optional.empty(), java.util.Optional.of(2L), java.util.Optional.empty(), java.util.Optional.empty());
         Future.join(refill, change).await();
         JsonObject after = order(replaced);
         long fillRows = fills(poolA, replaced);
@@ -299,7 +300,7 @@ class OrderMatchingTest {
           }
         }
         if (after.getString("status").equals("WORKING")) {
-          a.cancel(replaced).await();
+          a.cancel(replaced, java.util.Optional.empty()).await();
         }
       }
       // Every fill paid once: cash is the start less 95.00 per filled share.

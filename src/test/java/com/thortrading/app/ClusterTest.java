@@ -75,7 +75,7 @@ class ClusterTest {
   void theWebNodeServesQuotesAndOrdersThatTheEngineNodeFills() throws Exception {
     assertThat(engineNode.httpPort()).as("no web role, no HTTP").isEqualTo(-1);
     await().atMost(Duration.ofSeconds(10))
-        .until(() -> new JsonArray(http(HttpRequest.newBuilder(web("/api/quotes"))).body()).size() == 12);
+        .until(() -> new JsonArray(http(TestService.request(web("/api/quotes"))).body()).size() == 12);
 
     var sockets = webNode.vertx().createWebSocketClient();
     // Handlers attach on the socket's own event loop as it opens, so no frame can come before them.
@@ -85,7 +85,7 @@ class ClusterTest {
     browser.register("orders.events.paper");
     await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("quotes.AAPL").size() >= 2);
 
-    HttpResponse<String> placed = http(HttpRequest.newBuilder(web("/api/trades/orders/active"))
+    HttpResponse<String> placed = http(TestService.request(web("/api/trades/orders/active"))
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":3,\"order_type\":\"MKT\"}")));
     assertThat(placed.statusCode()).isEqualTo(201);

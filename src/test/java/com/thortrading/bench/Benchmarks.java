@@ -108,7 +108,7 @@ public final class Benchmarks {
     try {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       for (int c = 0; c < CLIENTS; c++) {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/api/accounts"))
+        http.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort() + "/api/accounts"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"bench-" + c + "\",\"cash\":\"100000000.00\"}"))
             .build(), HttpResponse.BodyHandlers.ofString());
       }
@@ -158,7 +158,7 @@ public final class Benchmarks {
           while (System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
             try {
-              HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+              HttpResponse<String> r = http.send(TestService.request(uri).POST(HttpRequest.BodyPublishers.ofString(body))
                   .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
               (r.statusCode() == 201 ? ok : failed).incrementAndGet();
             } catch (IOException | InterruptedException e) {

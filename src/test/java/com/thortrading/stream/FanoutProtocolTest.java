@@ -1,6 +1,7 @@
 package com.thortrading.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
@@ -120,7 +121,7 @@ class FanoutProtocolTest {
     assertThat(client.errs()).extracting(f -> f.getString("body")).containsOnly("access_denied");
     assertThat(client.errs().get(2).getString("address")).isEqualTo("orders.place");
     // The order sent over the socket never reached the engine.
-    HttpResponse<String> orders = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> orders = HttpClient.newHttpClient().send(TestService.request(
         URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders?symbol=X")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(new JsonObject(orders.body()).getJsonArray("orders")).isEmpty();
@@ -160,7 +161,7 @@ class FanoutProtocolTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 1);
     assertThat(client.errs().get(0).getString("body")).isEqualTo("address_already_registered");
 
-    HttpResponse<String> placed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> placed = HttpClient.newHttpClient().send(TestService.request(
             URI.create("http://127.0.0.1:" + service.httpPort() + "/api/trades/orders/active"))
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"symbol\":\"EVT\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"2.00\"}"))
@@ -172,13 +173,19 @@ class FanoutProtocolTest {
   }
 
   @Test
-  void browsersFromOtherOriginsAreRefused() {
-    BridgeTestClient evil = connect("https://evil.example");
-    await().atMost(Duration.ofSeconds(5)).untilTrue(evil.closed);
-    assertThat(evil.errs()).extracting(f -> f.getString("body")).containsExactly("origin_not_allowed");
+  void browsersFromOtherOriginsAreRefusedBeforeASocketOpens() {
+    for (String origin : List.of("https://evil.example", "http://localhost:" + (service.httpPort() + 1),
+        "http://localhost:" + service.httpPort(), "null")) {
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1")
+          .setPort(service.httpPort()).setURI("/eventbus/websocket").addHeader("Origin", origin);
+      assertThatThrownBy(() -> sockets.connect(options).await()).as(origin).hasMessageContaining("403");
+    }
 
-    BridgeTestClient own = connect("http://localhost:" + service.httpPort());
-    own.send(new JsonObject().put("type", "ping"));
+    BridgeTestClient own = connect("http://127.0.0.1:" + service.httpPort());
+    own.register("quotes.OWNORIGIN");
+    own.register("quotes.OWNORIGIN");
+    await().atMost(Duration.ofSeconds(5)).until(() -> own.errs().size() == 1);
+    assertThat(own.errs().get(0).getString("body")).isEqualTo("address_already_registered");
     assertThat(own.closed.get()).isFalse();
   }
 

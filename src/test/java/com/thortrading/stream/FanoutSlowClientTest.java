@@ -69,7 +69,7 @@ class FanoutSlowClientTest {
   }
 
   private static double metric(String name) throws Exception {
-    String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics"))
+    String text = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics"))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

@@ -12,9 +12,16 @@ public final class BridgeTestClient {
   public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   public final AtomicBoolean closed = new AtomicBoolean();
   public volatile String closeReason;
+  /** The Authorization header sent with every register; the operator's by default. */
+  public volatile String authorization;
 
   public BridgeTestClient(WebSocket socket) {
+    this(socket, TestService.ADMIN);
+  }
+
+  public BridgeTestClient(WebSocket socket, String authorization) {
     this.socket = socket;
+    this.authorization = authorization;
     socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
     socket.closeHandler(v -> {
       closeReason = socket.closeReason();
@@ -27,7 +34,11 @@ public final class BridgeTestClient {
   }
 
   public void register(String address) {
-    send(new JsonObject().put("type", "register").put("address", address));
+    JsonObject frame = new JsonObject().put("type", "register").put("address", address);
+    if (authorization != null) {
+      frame.put("headers", new JsonObject().put("authorization", authorization));
+    }
+    send(frame);
   }
 
   public List<JsonObject> recs(String address) {

@@ -80,6 +80,7 @@ class TradesApiTest {
 
   private static HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .header("Authorization", TestService.ADMIN)
         .timeout(Duration.ofSeconds(30));
   }
 
