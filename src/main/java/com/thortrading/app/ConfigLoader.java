@@ -31,12 +31,28 @@ public final class ConfigLoader {
     this.environment = environment;
   }
 
-  /** What the command line asks for: run the service, or create an account and exit. */
-  public record Launch(ThorConfig config, Optional<NewAccount> createAccount) {
+  /** What the command line asks for: run the service, or run one operator command and exit. */
+  public record Launch(ThorConfig config, Optional<Command> command) {
   }
 
-  /** {@code accounts create --id ID [--cash AMOUNT]}. */
-  public record NewAccount(String id, Optional<String> cash, boolean margin, boolean allowShort) {
+  /** An operator command that works on the database directly and exits. */
+  public sealed interface Command permits NewAccount, NewToken, ListTokens, RevokeToken {
+  }
+
+  /** {@code accounts create --id ID [--cash AMOUNT] [--margin] [--allow-short]}. */
+  public record NewAccount(String id, Optional<String> cash, boolean margin, boolean allowShort) implements Command {
+  }
+
+  /** {@code tokens create --account ID [--label TEXT]}. */
+  public record NewToken(String account, String label) implements Command {
+  }
+
+  /** {@code tokens list --account ID}. */
+  public record ListTokens(String account) implements Command {
+  }
+
+  /** {@code tokens revoke --account ID --token-id N}. */
+  public record RevokeToken(String account, String tokenId) implements Command {
   }
 
   /** The configuration, or empty when {@code --help} or {@code --version} was answered on {@code out}. */
@@ -57,14 +73,7 @@ public final class ConfigLoader {
     if (CommandLine.printHelpIfRequested(parsed)) {
       return Optional.empty();
     }
-    Optional<NewAccount> newAccount = Optional.ofNullable(parsed.subcommand())
-        .map(ParseResult::subcommand)
-        .map(create -> new NewAccount(create.matchedOptionValue("--id", ""),
-            Optional.ofNullable(create.<String>matchedOptionValue("--cash", null)),
-            create.hasMatchedOption("--margin"), create.hasMatchedOption("--allow-short")));
-    if (parsed.subcommand() != null && newAccount.isEmpty()) {
-      throw new ConfigException("accounts needs a command: accounts create --id ID [--cash AMOUNT]");
-    }
+    Optional<Command> command = command(parsed);
     Map<Setting, ThorConfig.Value> values = new EnumMap<>(Setting.class);
     readJson(defaults(), "built-in default " + DEFAULTS_RESOURCE, values);
     if (parsed.hasMatchedOption("--conf")) {
@@ -82,7 +91,31 @@ public final class ConfigLoader {
         values.put(s, new ThorConfig.Value(parsed.matchedOptionValue(s.option(), ""), s.option()));
       }
     }
-    return Optional.of(new Launch(ThorConfig.from(values), newAccount));
+    return Optional.of(new Launch(ThorConfig.from(values), command));
+  }
+
+  private static Optional<Command> command(ParseResult parsed) {
+    ParseResult group = parsed.subcommand();
+    if (group == null) {
+      return Optional.empty();
+    }
+    ParseResult sub = group.subcommand();
+    if (sub == null) {
+      throw new ConfigException(group.commandSpec().name().equals("accounts")
+          ? "accounts needs a command: accounts create --id ID [--cash AMOUNT]"
+          : "tokens needs a command: tokens create|list|revoke --account ID (see tokens --help)");
+    }
+    String name = group.commandSpec().name() + " " + sub.commandSpec().name();
+    return Optional.of(switch (name) {
+      case "accounts create" -> new NewAccount(sub.matchedOptionValue("--id", ""),
+          Optional.ofNullable(sub.<String>matchedOptionValue("--cash", null)),
+          sub.hasMatchedOption("--margin"), sub.hasMatchedOption("--allow-short"));
+      case "tokens create" -> new NewToken(sub.matchedOptionValue("--account", ""), sub.matchedOptionValue("--label", ""));
+      case "tokens list" -> new ListTokens(sub.matchedOptionValue("--account", ""));
+      case "tokens revoke" -> new RevokeToken(sub.matchedOptionValue("--account", ""),
+          sub.matchedOptionValue("--token-id", ""));
+      default -> throw new IllegalStateException("no such command: " + name);
+    });
   }
 
   static CommandSpec commandSpec() {
@@ -118,7 +151,32 @@ public final class ConfigLoader {
     accounts.usageMessage().description("Manages paper accounts.");
     accounts.addSubcommand("create", new CommandLine(create));
     spec.addSubcommand("accounts", new CommandLine(accounts));
+
+    CommandSpec tokens = CommandSpec.create().name("tokens");
+    tokens.mixinStandardHelpOptions(true);
+    tokens.usageMessage().description("Manages an account's API tokens in the configured PostgreSQL.",
+        "With the embedded PostgreSQL, stop the service first (or use /api/accounts/{id}/tokens while it runs).");
+    CommandSpec tokenCreate = tokenCommand("create", "Creates a token and prints it (shown this once).");
+    tokenCreate.addOption(OptionSpec.builder("--label").paramLabel("TEXT").type(String.class)
+        .description("What the token is for, at most 64 characters").build());
+    CommandSpec tokenList = tokenCommand("list", "Lists the account's tokens (never their secrets).");
+    CommandSpec tokenRevoke = tokenCommand("revoke", "Revokes a token: it stops working at once.");
+    tokenRevoke.addOption(OptionSpec.builder("--token-id").paramLabel("N").type(String.class).required(true)
+        .description("The token's id, as tokens list shows it").build());
+    tokens.addSubcommand("create", new CommandLine(tokenCreate));
+    tokens.addSubcommand("list", new CommandLine(tokenList));
+    tokens.addSubcommand("revoke", new CommandLine(tokenRevoke));
+    spec.addSubcommand("tokens", new CommandLine(tokens));
     return spec;
+  }
+
+  private static CommandSpec tokenCommand(String name, String description) {
+    CommandSpec command = CommandSpec.create().name(name);
+    command.mixinStandardHelpOptions(true);
+    command.usageMessage().description(description);
+    command.addOption(OptionSpec.builder("--account").paramLabel("ID").type(String.class).required(true)
+        .description("The account the token belongs to").build());
+    return command;
   }
 
   private static JsonNode defaults() {

@@ -34,7 +34,10 @@ final class CrossOriginGate implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader("origin");
-    if (origin == null || origins.isOwn(origin, ctx.request().getHeader("host"))) {
+    // The authority, not the Host header: over HTTP/2 (h2c) a request has only :authority.
+    var authority = ctx.request().authority();
+    String host = authority == null ? null : authority.port() < 0 ? authority.host() : authority.toString();
+    if (origin == null || origins.isOwn(origin, host)) {
       ctx.next();
     } else if (origins.isListed(origin)) {
       if (withCors) {

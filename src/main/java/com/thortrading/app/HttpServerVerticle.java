@@ -90,7 +90,8 @@ public final class HttpServerVerticle extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(edge.allowedOrigins());
 
     Router router = Router.router(vertx);
-    router.route("/api/*").handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
+    router.route("/api/*").handler(TradesApi.bodyHandler())
+        .handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
         .handler(guard.authenticate()).handler(ApiGuard.jsonBodies());
     router.routeWithRegex("/api/quotes(/.*)?").handler(ctx -> {
       guard.require(ctx, Action.READ_QUOTES, Optional.empty());

@@ -22,8 +22,8 @@ public final class Main {
     if (launch.isEmpty()) {
       return; // --help or --version answered
     }
-    if (launch.get().createAccount().isPresent()) {
-      System.exit(AccountsCommand.create(launch.get().config(), launch.get().createAccount().get(), out));
+    if (launch.get().command().isPresent()) {
+      System.exit(AccountsCommand.run(launch.get().config(), launch.get().command().get(), out));
       return;
     }
     try {

@@ -52,6 +52,7 @@ public final class SockJsFanout {
   private static final Logger LOG = LoggerFactory.getLogger(SockJsFanout.class);
   private static final long SWEEP_MS = 500;
   private static final long REVOCATION_CHECK_MS = 2_000;
+  private static final int MAX_WAITING_FRAMES = 64;
 
   private final Vertx vertx;
   private final FanoutOptions options;
@@ -121,6 +122,15 @@ public final class SockJsFanout {
   }
 
   private void onFrame(Session session, Buffer frame) {
+    if (session.signingIn) {
+      if (session.waiting.size() >= MAX_WAITING_FRAMES) {
+        session.refuse(null, "too_many_frames", "At most " + MAX_WAITING_FRAMES + " frames may wait while a socket "
+            + "signs in");
+      } else {
+        session.waiting.add(frame);
+      }
+      return;
+    }
     if (frame.length() > options.maxFrameBytes()) {
       session.refuse(null, "frame_too_large", "Frames may be at most " + options.maxFrameBytes() + " bytes");
       return;
@@ -180,20 +190,33 @@ public final class SockJsFanout {
       session.refuse(address, "access_denied", "A socket keeps the token it first used; open another for another");
       return;
     }
-    // Held while the token is checked, so a duplicate or one past the limit is refused meanwhile.
-    session.addresses.add(address);
-    session.pending.add(address);
+    if (session.principal != null) {
+      // Signed in already, with this very token (checked above); revocation closes the socket, so no re-check.
+      if (access.mayFollow(session.principal, parsed.get())) {
+        session.addresses.add(address);
+        follow(session, parsed.get(), address);
+      } else {
+        session.refuse(address, "access_denied", "This token may not follow " + address);
+      }
+      return;
+    }
+    // The first register signs the socket in. Its later frames wait, so every frame is answered in order.
+    session.signingIn = true;
     access.authenticate(token.get(), session.remote()).onComplete(done -> onLoop(() -> {
-      if (!sessions.contains(session) || !session.pending.remove(address)) {
-        return; // the socket closed or unregistered the address while its token was checked
+      session.signingIn = false;
+      if (!sessions.contains(session)) {
+        return;
       }
       Optional<String> refusal = admit(session, token.get(), parsed.get(), done);
       if (refusal.isPresent()) {
-        session.addresses.remove(address);
         session.refuse(address, done.succeeded() ? "access_denied" : "service_unavailable", refusal.get());
-        return;
+      } else {
+        session.addresses.add(address);
+        follow(session, parsed.get(), address);
       }
-      follow(session, parsed.get(), address);
+      while (!session.signingIn && !session.waiting.isEmpty() && sessions.contains(session)) {
+        onFrame(session, session.waiting.poll());
+      }
     }));
   }
 
@@ -283,7 +306,7 @@ public final class SockJsFanout {
   }
 
   private void unregister(Session session, String address) {
-    if (!session.addresses.remove(address) || session.pending.remove(address)) {
+    if (!session.addresses.remove(address)) {
       return;
     }
     session.lastQuoteAt.remove(address);
@@ -425,8 +448,9 @@ public final class SockJsFanout {
     final SockJSSocket socket;
     final ConflatingOutbox outbox = new ConflatingOutbox(options.maxInFlight(), options.maxBehind().toNanos());
     final Set<String> addresses = new HashSet<>();
-    /** Addresses whose register waits on its token check. */
-    final Set<String> pending = new HashSet<>();
+    /** True while the first register's token is checked; frames that come meanwhile wait, in order. */
+    boolean signingIn;
+    final java.util.ArrayDeque<Buffer> waiting = new java.util.ArrayDeque<>();
     /** The token this socket signed in with, and who it is; null until its first register is admitted. */
     String token;
     Principal principal;

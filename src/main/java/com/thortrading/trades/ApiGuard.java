@@ -111,6 +111,11 @@ public final class ApiGuard {
     return policy.orderScope(principal(ctx));
   }
 
+  /** Forgets a token this node just revoked, so its very next request here is refused. */
+  public void forget(long tokenId) {
+    authenticator.forget(tokenId);
+  }
+
   /** Counts an order-changing request against the caller's token: 429 past the rate. */
   public Handler<RoutingContext> orderRate() {
     return ctx -> {

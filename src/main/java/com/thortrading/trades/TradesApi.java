@@ -44,32 +44,42 @@ public final class TradesApi {
     this.guard = guard;
   }
 
-  /** Mounts the routes; they must sit behind {@link ApiGuard#authenticate()}. */
+  /**
+   * The one body handler of the API: first on {@code /api/*}, because checking a token is asynchronous and the
+   * body must be read as it arrives.
+   */
+  public static BodyHandler bodyHandler() {
+    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+  }
+
+  /** Mounts the routes; they must sit behind {@link #bodyHandler()} and {@link ApiGuard#authenticate()}. */
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     router.get("/api/whoami").handler(this::whoami);
-    router.post("/api/trades/orders/active").handler(body).handler(guard.orderRate()).handler(this::placeOrder);
+    router.post("/api/trades/orders/active").handler(guard.orderRate()).handler(this::placeOrder);
     router.get("/api/trades/orders").handler(this::listOrders);
     router.get("/api/trades/orders/:id").handler(ctx -> byId(ctx, Action.LIST_ORDERS, AccountAddresses.GET_ORDER,
         new JsonObject()));
-    router.patch("/api/trades/orders/:id").handler(body).handler(guard.orderRate()).handler(this::replaceOrder);
+    router.patch("/api/trades/orders/:id").handler(guard.orderRate()).handler(this::replaceOrder);
     router.delete("/api/trades/orders/:id").handler(guard.orderRate())
         .handler(ctx -> byId(ctx, Action.TRADE, AccountAddresses.CANCEL_ORDER, new JsonObject()));
-    router.post("/api/accounts").handler(body).handler(this::createAccount);
+    router.post("/api/accounts").handler(this::createAccount);
     router.get("/api/accounts/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
         account(ctx, Action.READ_ACCOUNT)));
     router.get("/api/accounts/:id/positions").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
         account(ctx, Action.READ_ACCOUNT), reply -> reply.containsKey("account")
             ? new JsonObject().put("positions", reply.getJsonObject("account").getJsonArray("positions"))
             : reply));
-    router.post("/api/accounts/:id/tokens").handler(body).handler(ctx -> {
+    router.post("/api/accounts/:id/tokens").handler(ctx -> {
       JsonObject request = tokensRequest(ctx);
       ask(ctx, AccountAddresses.CREATE_TOKEN, request.put("label", RequestParser.tokenLabel(ctx.body().asString())));
     });
     router.get("/api/accounts/:id/tokens").handler(ctx -> ask(ctx, AccountAddresses.LIST_TOKENS, tokensRequest(ctx)));
     router.delete("/api/accounts/:id/tokens/:token_id").handler(ctx -> {
-      JsonObject request = tokensRequest(ctx).put("token_id", positiveId(ctx, "token_id"));
-      ask(ctx, AccountAddresses.REVOKE_TOKEN, request, reply -> null);
+      long tokenId = positiveId(ctx, "token_id");
+      ask(ctx, AccountAddresses.REVOKE_TOKEN, tokensRequest(ctx).put("token_id", tokenId), reply -> {
+        guard.forget(tokenId);
+        return null;
+      });
     });
   }
 

@@ -94,6 +94,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anOperatorTokenTooShortOrWithOddCharactersStopsStartUpWithoutEchoingIt() {
+    assertThatThrownBy(() -> load(Map.of("THOR_ADMIN_TOKEN", "short-secret")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("Bad THOR_ADMIN_TOKEN: a token must be 32")
+        .hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> load(Map.of("THOR_METRICS_TOKEN", "a token with spaces in it, thirty-two+")))
+        .hasMessageStartingWith("Bad THOR_METRICS_TOKEN").hasMessageNotContaining("spaces");
+    assertThatThrownBy(() -> load(Map.of("THOR_ALLOWED_ORIGINS", "https://ok.example,*")))
+        .hasMessageContaining("THOR_ALLOWED_ORIGINS").hasMessageContaining("'*' is not an origin");
+    assertThat(load(Map.of("THOR_ADMIN_TOKEN", "x".repeat(32))).edge().operatorToken()).contains("x".repeat(32));
+    assertThat(load(Map.of()).edge().operatorToken()).isEmpty();
+  }
+
+  @Test
   void badFileContentsNameTheFile() throws Exception {
     Path unknownKey = Files.writeString(dir.resolve("a.json"), "{\"http_prot\": 1}");
     Path notJson = Files.writeString(dir.resolve("b.json"), "http_port=1");

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,25 @@ class MainTest {
   void defaultRunStartsEmbeddedServersServesHealthAndLoadsNothingOfJacob() throws Exception {
     int port = EmbeddedRedis.freePort();
     Path log = dataDir.resolve("run.log");
-    Process process = mainProcess(Map.of(), List.of("-Xlog:class+load=info"), "--http-port", String.valueOf(port))
+    Path secondLog = dataDir.resolve("run2.log");
+    String token = defaultRun(port, log, List.of("-Xlog:class+load=info"));
+    String output = Files.readString(log);
+    assertThat(output).contains("ThorTrading is up. Web UI: http://127.0.0.1:" + port + "/#token=thor_")
+        .contains("(embedded) | PostgreSQL: postgresql://").contains("Quotes: sim (12 symbols) every 1000 ms");
+    assertThat(output).as("the sim run never loads JACOB").doesNotContain("com.jacob");
+    assertThat(output).as("the operator token is shown once").contains("Operator token, shown this once");
+    Path kept = dataDir.resolve("paper.token");
+    assertThat(Files.readString(kept).strip()).isEqualTo(token);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
+
+    // The next default run keeps the same link, and says nothing more of the operator token.
+    assertThat(defaultRun(port, secondLog, List.of())).isEqualTo(token);
+    assertThat(Files.readString(secondLog)).doesNotContain("Operator token, shown this once");
+  }
+
+  /** Starts the default run, checks the link's token signs in and no token gets nothing, stops it; the token. */
+  private String defaultRun(int port, Path log, List<String> jvmOptions) throws Exception {
+    Process process = mainProcess(Map.of(), jvmOptions, "--http-port", String.valueOf(port))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       HttpClient http = HttpClient.newHttpClient();
@@ -82,13 +101,58 @@ class MainTest {
           .timeout(Duration.ofSeconds(5)).build();
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
           .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-      String output = Files.readString(log);
-      assertThat(output).contains("ThorTrading is up. Web UI: http://127.0.0.1:" + port + "/")
-          .contains("(embedded) | PostgreSQL: postgresql://").contains("Quotes: sim (12 symbols) every 1000 ms");
-      assertThat(output).as("the sim run never loads JACOB").doesNotContain("com.jacob");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("ThorTrading is up"));
+      java.util.regex.Matcher link = java.util.regex.Pattern.compile("#token=(thor_[A-Za-z0-9_-]+)")
+          .matcher(Files.readString(log));
+      assertThat(link.find()).as("the log has a sign-in link").isTrue();
+      String token = link.group(1);
+      HttpRequest whoami = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami")).build();
+      assertThat(http.send(whoami, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(whoami.uri())
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(signedIn.statusCode()).isEqualTo(200);
+      assertThat(signedIn.body()).contains("\"account\":\"paper\"");
+      return token;
     } finally {
       process.destroy(); // SIGTERM: the shutdown hook stops Vert.x and both embedded servers
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  void tokensAreMadeListedAndRevokedFromTheCommandLine() throws Exception {
+    try (EmbeddedPg pg = EmbeddedPg.start(0, null)) {
+      Map<String, String> env = Map.of("THOR_PG_URL", pg.url());
+      Run account = main(env, "accounts", "create", "--id", "erin");
+      assertThat(account.stdout()).containsPattern("Token \\d+ of account erin \\(shown this once, keep it secret\\): "
+          + "thor_[A-Za-z0-9_-]{43}");
+
+      Run created = main(env, "tokens", "create", "--account", "erin", "--label", "trading bot");
+      assertThat(created.exitCode()).isZero();
+      java.util.regex.Matcher made = java.util.regex.Pattern.compile("Token (\\d+) of account erin .*: (thor_\\S+)")
+          .matcher(created.stdout());
+      assertThat(made.find()).isTrue();
+
+      Run listed = main(env, "tokens", "list", "--account", "erin");
+      assertThat(listed.exitCode()).isZero();
+      assertThat(listed.stdout()).contains("trading bot").contains("first token").doesNotContain(made.group(2))
+          .contains(made.group(2).substring(0, 9));
+
+      Run revoked = main(env, "tokens", "revoke", "--account", "erin", "--token-id", made.group(1));
+      assertThat(revoked.exitCode()).isZero();
+      assertThat(revoked.stdout()).contains("Revoked token " + made.group(1));
+      assertThat(main(env, "tokens", "list", "--account", "erin").stdout().lines()
+          .filter(l -> l.startsWith(made.group(1) + " ")).findFirst().orElseThrow().split("\\s+")[4])
+          .as("the REVOKED column").startsWith("20");
+
+      Run otherAccount = main(env, "tokens", "revoke", "--account", "paper", "--token-id", made.group(1));
+      assertThat(otherAccount.exitCode()).isEqualTo(1);
+      assertThat(otherAccount.stderr().strip()).isEqualTo("thortrading: account paper has no token " + made.group(1));
+      Run nobody = main(env, "tokens", "list", "--account", "nobody");
+      assertThat(nobody.exitCode()).isEqualTo(1);
+      assertThat(nobody.stderr().strip()).isEqualTo("thortrading: no account named nobody");
+      Run badId = main(env, "tokens", "revoke", "--account", "erin", "--token-id", "x");
+      assertThat(badId.exitCode()).isEqualTo(2);
     }
   }
 
