@@ -1,10 +1,20 @@
 'use strict';
 // The trading page: quotes and order updates stream over the event-bus bridge (SockJS); orders go over REST.
+// Everything needs an API token: it comes from the link (#token=...), stays in this tab's sessionStorage, goes
+// in the Authorization header of every REST call (api()) and in the headers of every bridge frame.
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const DEFAULT_SYMBOLS = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'NVDA', '/ES'];
 const STALE_AFTER_MS = 15000;
 const CHART_POINTS = 300;
+const TOKEN_KEY = 'thortrading.token';
+const AUTH_FAILURES = ['access_denied', 'token_revoked'];
+
+// Who the page acts for: the token, and what GET /api/whoami said about it.
+const auth = { token: null, account: null, role: null, rechecking: false };
+
+/** Thrown by api() when the call no longer matters: the token was refused (401) or replaced meanwhile. */
+class SignedOut extends Error {}
 
 const state = {
   symbols: loadSymbols(),
@@ -13,7 +23,7 @@ const state = {
   handlers: {},
   selected: null,
   chart: [],
-  account: localStorage.getItem('thor.account') || 'paper',
+  account: null,
   accountData: null,
   orders: new Map(),
   ordersHandler: null,
@@ -36,12 +46,147 @@ function normalizeSymbol(text) {
   return text.trim().toUpperCase();
 }
 
+// --- signing in ---------------------------------------------------------------------------------------
+
+/** The token of a #token=... link, removed from the address bar (and so from history and bookmarks). */
+function takeTokenFromLink() {
+  const hash = location.hash.replace(/^#/, '');
+  if (!hash) return null;
+  const token = new URLSearchParams(hash).get('token');
+  if (token === null) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return token.trim() || null;
+}
+
+/**
+ * Every REST call goes through here: the bearer token, and JSON for bodies. Resolves to {status, ok, body};
+ * a 401 signs the page out with the server's reason and rejects with SignedOut, as does an answer that
+ * arrives after the token changed.
+ */
+async function api(path, options = {}) {
+  const token = auth.token;
+  if (!token) throw new SignedOut('Not signed in');
+  const headers = new Headers(options.headers || {});
+  headers.set('authorization', 'Bearer ' + token);
+  let body = options.body;
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'string') body = JSON.stringify(body);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  const response = await fetch(path, { ...options, headers, body, cache: 'no-store' });
+  let json = null;
+  try {
+    json = await response.json();
+  } catch (e) { /* no JSON body */ }
+  if (auth.token !== token) throw new SignedOut('The token changed while the server answered');
+  if (response.status === 401) {
+    const reason = errorMessage(json, 'The server no longer accepts this token');
+    signOut(reason);
+    throw new SignedOut(reason);
+  }
+  return { status: response.status, ok: response.ok, body: json };
+}
+
+function errorMessage(body, fallback) {
+  return (body && body.error && body.error.message) || fallback;
+}
+
+/** Checks a token with GET /api/whoami and, when the server knows it, opens the page for its account. */
+async function signIn(token) {
+  closeBus();
+  resetAccountView();
+  auth.token = token;
+  auth.account = null;
+  auth.role = null;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  showSignIn('Checking the token…', 'info');
+  let answer;
+  try {
+    answer = await api('/api/whoami');
+  } catch (e) {
+    if (e instanceof SignedOut || auth.token !== token) return; // refused (the box says why) or superseded
+    auth.token = null; // kept in sessionStorage: a reload tries it again
+    showSignIn('The server cannot be reached to check the token; try again shortly.', 'bad');
+    return;
+  }
+  if (answer.status !== 200 || !answer.body || !answer.body.account) {
+    auth.token = null;
+    if (answer.status === 200) sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn(answer.status === 200 ? 'This token acts for no account; sign in with an account\'s token.'
+      : errorMessage(answer.body, 'The server cannot check the token now (' + answer.status + '); try again shortly.'), 'bad');
+    return;
+  }
+  auth.account = answer.body.account;
+  auth.role = answer.body.role;
+  state.account = auth.account;
+  showApp();
+  connect();
+}
+
+/** Forgets the token, stops the stream, and shows the sign-in box with why. */
+function signOut(reason, kind = 'bad') {
+  auth.token = null;
+  auth.account = null;
+  auth.role = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  closeBus();
+  resetAccountView();
+  showSignIn(reason || '', kind);
+}
+
+function showSignIn(reason, kind) {
+  $('#app').hidden = true;
+  $('#signed-in').hidden = true;
+  $('#signin').hidden = false;
+  const el = $('#signin-reason');
+  el.textContent = reason || '';
+  el.className = 'result ' + (kind || '');
+  setConnection('signed out', 'signed-out');
+  if (kind !== 'info' || !auth.token) $('#signin-token').focus();
+}
+
+function showApp() {
+  $('#signin').hidden = true;
+  $('#signin-reason').textContent = '';
+  $('#signed-in-account').textContent = auth.account;
+  $('#signed-in-role').textContent = auth.role === 'admin' ? '(operator)' : '';
+  $('#account-switch').hidden = auth.role !== 'admin';
+  $('#account').value = state.account;
+  $('#signed-in').hidden = false;
+  $('#app').hidden = false;
+  renderTiles();
+  drawChart();
+}
+
+/** The stream refused or dropped the token: ask the API whether it still stands (a 401 signs out). */
+async function recheckToken() {
+  if (auth.rechecking || !auth.token) return;
+  auth.rechecking = true;
+  try {
+    await api('/api/whoami');
+  } catch (e) {
+    /* a 401 already signed out; offline: the connection indicator says so */
+  } finally {
+    auth.rechecking = false;
+  }
+}
+
+function isAuthFailure(err) {
+  return !!err && (AUTH_FAILURES.includes(err.failureType) || AUTH_FAILURES.includes(err.body));
+}
+
 // --- connection -----------------------------------------------------------------------------------------
 
 function connect() {
-  bus = new EventBus('/eventbus', { vertxbus_reconnect_delay_min: 500, vertxbus_reconnect_delay_max: 5000 });
-  bus.enableReconnect(true);
-  bus.onopen = () => {
+  closeBus();
+  const b = new EventBus('/eventbus', { vertxbus_reconnect_delay_min: 500, vertxbus_reconnect_delay_max: 5000 });
+  // Before the socket opens: every register frame, also those sent again after a reconnect, carries the token.
+  b.defaultHeaders = { authorization: 'Bearer ' + auth.token };
+  b.enableReconnect(true);
+  bus = b;
+  setConnection('connecting');
+  b.onopen = () => {
+    if (bus !== b) return;
     // The client forgets its handlers on every (re)connect: register everything again.
     state.handlers = {};
     state.ordersHandler = null;
@@ -52,14 +197,41 @@ function connect() {
     refreshOrders();
     if (state.selected) loadChart(state.selected);
   };
-  bus.onclose = () => setConnection('reconnecting');
-  bus.onerror = (err) => console.warn('event bus error', err);
+  b.onclose = (event) => {
+    if (bus !== b) return;
+    setConnection('reconnecting');
+    if (event && event.code === 4001) recheckToken(); // the server closes the sockets of a revoked token
+  };
+  b.onerror = (err) => {
+    if (bus !== b) return;
+    if (isAuthFailure(err)) {
+      recheckToken();
+    } else {
+      console.warn('event bus error', err);
+    }
+  };
 }
 
-function setConnection(status) {
+/** Stops the stream for good (sign-out, another token): no reconnect, no more messages. */
+function closeBus() {
+  const b = bus;
+  bus = null;
+  state.handlers = {};
+  state.ordersHandler = null;
+  if (!b) return;
+  b.onopen = null;
+  b.onclose = null;
+  b.onerror = () => {};
+  b.enableReconnect(false);
+  try {
+    b.close();
+  } catch (e) { /* it was between reconnects: nothing to close */ }
+}
+
+function setConnection(status, cls) {
   const el = $('#connection');
   el.textContent = status;
-  el.className = 'conn ' + status;
+  el.className = 'conn ' + (cls || status);
 }
 
 function isOpen() {
@@ -68,15 +240,37 @@ function isOpen() {
 
 function followQuotes(symbol) {
   if (!isOpen() || state.handlers[symbol]) return;
+  const b = bus;
   const handler = (err, message) => {
+    if (bus !== b || state.handlers[symbol] !== handler) return;
     if (err) {
       tileMessage(symbol, err.message || err.failureType);
+      if (isAuthFailure(err)) recheckToken();
+      if (err.failureType === 'service_unavailable') retryLater('quotes.' + symbol, handler, () => followQuotes(symbol));
       return;
     }
     onQuote(message.body);
   };
   state.handlers[symbol] = handler;
   bus.registerHandler('quotes.' + symbol, handler);
+}
+
+/** The server could not check the token just now and registered nothing: register again shortly. */
+function retryLater(address, handler, follow) {
+  const b = bus;
+  setTimeout(() => {
+    if (bus !== b || !isOpen()) return;
+    if (address.startsWith('quotes.')) {
+      const symbol = address.slice('quotes.'.length);
+      if (state.handlers[symbol] !== handler) return;
+      delete state.handlers[symbol];
+    } else {
+      if (!state.ordersHandler || state.ordersHandler.handler !== handler) return;
+      state.ordersHandler = null;
+    }
+    bus.unregisterHandler(address, handler);
+    follow();
+  }, 2000);
 }
 
 function unfollowQuotes(symbol) {
@@ -86,13 +280,18 @@ function unfollowQuotes(symbol) {
 }
 
 function followOrders() {
-  if (!isOpen()) return;
+  if (!isOpen() || !state.account) return;
+  const b = bus;
   const account = state.account;
   const handler = (err, message) => {
+    if (bus !== b || !state.ordersHandler || state.ordersHandler.handler !== handler) return;
     if (err) {
       showResult('Cannot follow orders of ' + account + ': ' + (err.message || err.failureType), false);
+      if (isAuthFailure(err)) recheckToken();
+      if (err.failureType === 'service_unavailable') retryLater('orders.events.' + account, handler, followOrders);
       return;
     }
+    // Shown as received: the server sends this address only the orders of this account.
     upsertOrder(message.body);
     refreshAccount();
   };
@@ -218,11 +417,12 @@ function select(symbol) {
 async function loadChart(symbol) {
   $('#chart-symbol').textContent = symbol;
   try {
-    const response = await fetch('/api/quotes/' + encodeURIComponent(symbol) + '/history?limit=' + CHART_POINTS);
-    const history = response.ok ? await response.json() : [];
+    const { ok, body } = await api('/api/quotes/' + encodeURIComponent(symbol) + '/history?limit=' + CHART_POINTS);
+    const history = ok && Array.isArray(body) ? body : [];
     if (state.selected !== symbol) return;
     state.chart = history.filter((q) => q.last).map((q) => ({ t: q.timestamp, last: q.last }));
   } catch (e) {
+    if (e instanceof SignedOut) return;
     state.chart = [];
   }
   drawChart();
@@ -247,20 +447,18 @@ function drawChart() {
 
 // --- account, positions, orders -------------------------------------------------------------------------
 
-async function getJson(url) {
-  const response = await fetch(url);
-  return { status: response.status, body: await response.json() };
-}
-
 async function refreshAccount() {
+  if (!state.account) return;
+  const account = state.account;
   try {
-    const { status, body } = await getJson('/api/accounts/' + encodeURIComponent(state.account));
+    const { status, body } = await api('/api/accounts/' + encodeURIComponent(account));
+    if (account !== state.account) return;
     if (status === 200) {
       renderAccount(body.account);
     } else {
-      showResult(body.error ? body.error.message : 'Cannot load the account', false);
+      showResult(errorMessage(body, 'Cannot load the account'), false);
     }
-  } catch (e) { /* the connection indicator already says we are offline */ }
+  } catch (e) { /* signed out, or offline: the connection indicator already says so */ }
 }
 
 function renderAccount(account) {
@@ -297,17 +495,18 @@ function renderPositions() {
 }
 
 async function refreshOrders() {
+  if (!state.account) return;
+  const account = state.account;
   try {
-    const { status, body } = await getJson('/api/trades/orders?limit=50&account=' + encodeURIComponent(state.account));
-    if (status === 200) {
+    const { status, body } = await api('/api/trades/orders?limit=50&account=' + encodeURIComponent(account));
+    if (status === 200 && account === state.account) {
       state.orders = new Map(body.orders.map((o) => [o.id, o]));
       renderOrders();
     }
-  } catch (e) { /* offline */ }
+  } catch (e) { /* signed out, or offline */ }
 }
 
 function upsertOrder(order) {
-  if (order.account !== state.account) return;
   state.orders.set(order.id, order);
   renderOrders();
 }
@@ -342,13 +541,16 @@ function renderOrders() {
 }
 
 async function cancelOrder(id) {
-  const response = await fetch('/api/trades/orders/' + id, { method: 'DELETE' });
-  const body = await response.json();
-  if (response.ok) {
-    upsertOrder(body.order);
-    showResult('Order ' + id + ' cancelled', true);
-  } else {
-    showResult('Cannot cancel order ' + id + ': ' + body.error.message, false);
+  try {
+    const { ok, status, body } = await api('/api/trades/orders/' + id, { method: 'DELETE' });
+    if (ok) {
+      upsertOrder(body.order);
+      showResult('Order ' + id + ' cancelled', true);
+    } else {
+      showResult('Cannot cancel order ' + id + ': ' + errorMessage(body, 'answer ' + status), false);
+    }
+  } catch (e) {
+    if (!(e instanceof SignedOut)) showResult('The server cannot be reached; order ' + id + ' was not cancelled.', false);
   }
 }
 
@@ -374,15 +576,12 @@ async function placeOrder(event) {
   if (!$('#t-stop').disabled) order.stop_price = $('#t-stop').value.trim();
   $('#t-submit').disabled = true;
   try {
-    const response = await fetch('/api/trades/orders/active', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order),
-    });
-    const body = await response.json();
-    explain(response.status, body);
-    if (body.order) upsertOrder(body.order);
-    if (body.account) renderAccount(body.account);
+    const { status, body } = await api('/api/trades/orders/active', { method: 'POST', body: order });
+    explain(status, body || {});
+    if (body && body.order) upsertOrder(body.order);
+    if (body && body.account) renderAccount(body.account);
   } catch (e) {
-    showResult('The server cannot be reached; nothing was placed.', false);
+    if (!(e instanceof SignedOut)) showResult('The server cannot be reached; nothing was placed.', false);
   } finally {
     $('#t-submit').disabled = false;
   }
@@ -392,6 +591,7 @@ function explain(status, body) {
   const o = body.order;
   switch (status) {
     case 201:
+      if (!o) break;
       if (o.status === 'FILLED') {
         showResult('Filled: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' at ' + o.fill_price + ' (' + o.fill_reason + ')', true);
       } else if (o.status === 'WORKING') {
@@ -402,19 +602,20 @@ function explain(status, body) {
       }
       break;
     case 200:
+      if (!o) break;
       showResult('Already placed as order ' + o.id + ' (' + o.status + '); nothing changed.', true);
       break;
     case 422:
-      showResult('Rejected: ' + body.error.message, false);
+      showResult('Rejected: ' + errorMessage(body, 'the rules refuse this order'), false);
       break;
     case 400:
-      showResult('Check the ticket: ' + body.error.message, false);
+      showResult('Check the ticket: ' + errorMessage(body, 'the server cannot read it'), false);
       break;
     case 503:
       showResult('The server cannot reach its database or quotes right now; nothing was placed. Try again shortly.', false);
       break;
     default:
-      showResult(body.error ? body.error.message : 'Unexpected answer ' + status, false);
+      showResult(errorMessage(body, 'Unexpected answer ' + status), false);
   }
 }
 
@@ -424,12 +625,13 @@ function showResult(text, ok) {
   el.className = 'result ' + (ok ? 'ok' : 'bad');
 }
 
+/** The operator's token may act for any account; an account's token acts only for its own. */
 function changeAccount() {
   const account = $('#account').value.trim().toLowerCase();
-  if (!account || account === state.account) return;
+  if (auth.role !== 'admin' || !account || account === state.account) return;
   unfollowOrders();
   state.account = account;
-  localStorage.setItem('thor.account', account);
+  state.accountData = null;
   state.orders = new Map();
   renderOrders();
   followOrders();
@@ -437,15 +639,51 @@ function changeAccount() {
   refreshOrders();
 }
 
+/** Clears everything one account's session showed, so the next sign-in starts blank. */
+function resetAccountView() {
+  state.account = null;
+  state.accountData = null;
+  state.orders = new Map();
+  state.quotes = {};
+  state.updatedAt = {};
+  state.selected = null;
+  state.chart = [];
+  ['#cash', '#net-liq', '#stock-bp', '#option-bp', '#day-bp'].forEach((id) => { $(id).textContent = '—'; });
+  $('#chart-symbol').textContent = '';
+  showResult('', true);
+  renderOrders();
+  renderPositions();
+  renderTiles();
+  drawChart();
+}
+
 // --- start ----------------------------------------------------------------------------------------------
 
-$('#account').value = state.account;
 $('#account').addEventListener('change', changeAccount);
 $('#add-form').addEventListener('submit', (e) => { e.preventDefault(); addSymbol($('#add-symbol').value); $('#add-symbol').value = ''; });
 $('#t-type').addEventListener('change', updateTicketFields);
 $('#ticket').addEventListener('submit', placeOrder);
+$('#signin-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const token = $('#signin-token').value.trim();
+  $('#signin-token').value = '';
+  if (token) signIn(token);
+});
+$('#sign-out').addEventListener('click', () => signOut('Signed out.', 'info'));
+// A #token=... link opened in a tab that already shows the page.
+window.addEventListener('hashchange', () => {
+  const token = takeTokenFromLink();
+  if (token) signIn(token);
+});
 updateTicketFields();
 renderTiles();
 drawChart();
 setInterval(markStale, 1000);
-connect();
+{
+  const token = takeTokenFromLink() || sessionStorage.getItem(TOKEN_KEY);
+  if (token) {
+    signIn(token);
+  } else {
+    showSignIn('', '');
+  }
+}

@@ -81,32 +81,43 @@ public final class TokenAuthenticator {
     if (wait > 0) {
       return Future.succeededFuture(new Throttled(Duration.ofNanos(wait)));
     }
-    return principal(token).map(p -> {
-      if (p.isPresent()) {
-        return new Verified(p.get());
+    return lookup(token).map(found -> {
+      if (found.principal().isPresent()) {
+        return new Verified(found.principal().get());
       }
-      failures.acquire(remote);
+      // A revoked token was real: a page or bot still holding it is no one guessing, so it is not counted.
+      if (!found.known()) {
+        failures.acquire(remote);
+      }
       return new Refused();
     });
   }
 
+  /** What a lookup found: the principal when the token is live, and whether the token exists at all. */
+  private record Lookup(Optional<Principal> principal, boolean known) {
+  }
+
   /** The principal, or empty when the token is malformed, unknown or revoked; fails when PostgreSQL cannot say. */
   public Future<Optional<Principal>> principal(String token) {
+    return lookup(token).map(Lookup::principal);
+  }
+
+  private Future<Lookup> lookup(String token) {
     if (!TokenSecrets.wellFormed(token)) {
-      return Future.succeededFuture(Optional.empty());
+      return Future.succeededFuture(new Lookup(Optional.empty(), false));
     }
     byte[] hash = TokenSecrets.hash(token);
     if (operatorHash.isPresent() && TokenSecrets.sameHash(operatorHash.get(), hash)) {
-      return Future.succeededFuture(Optional.of(Principal.admin(0)));
+      return Future.succeededFuture(new Lookup(Optional.of(Principal.admin(0)), true));
     }
     if (metricsHash.isPresent() && TokenSecrets.sameHash(metricsHash.get(), hash)) {
-      return Future.succeededFuture(Optional.of(Principal.metrics()));
+      return Future.succeededFuture(new Lookup(Optional.of(Principal.metrics()), true));
     }
     ByteBuffer key = ByteBuffer.wrap(hash);
     Instant now = clock.instant();
     Cached cached = cache.get(key);
     if (cached != null && now.isBefore(cached.expires())) {
-      return Future.succeededFuture(Optional.of(cached.principal()));
+      return Future.succeededFuture(new Lookup(Optional.of(cached.principal()), true));
     }
     return store.byHash(pool, hash).map(found -> {
       Optional<Principal> principal = found.filter(t -> !t.revoked())
@@ -115,14 +126,14 @@ public final class TokenAuthenticator {
           .map(t -> t.admin() ? Principal.admin(t.id()) : Principal.account(t.id(), t.account().orElseThrow()));
       if (principal.isEmpty()) {
         cache.remove(key);
-        return principal;
+        return new Lookup(principal, found.isPresent());
       }
       remember(key, new Cached(principal.get(), now.plus(ttl)));
       ApiToken t = found.get();
       if (t.lastUsedAt().map(at -> at.plus(TOUCH_EVERY).isBefore(now)).orElse(true)) {
         store.touch(pool, t.id()).onFailure(e -> LOG.debug("Could not record use of token {}: {}", t.id(), e.getMessage()));
       }
-      return principal;
+      return new Lookup(principal, true);
     });
   }
 

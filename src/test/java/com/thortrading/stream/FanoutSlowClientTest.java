@@ -124,7 +124,8 @@ class FanoutSlowClientTest {
       // Phase 2: a client that registers everything and stops reading.
       slow = new StalledWebSocket("127.0.0.1", service.httpPort(), "/eventbus/websocket");
       for (int i = 0; i < SYMBOLS; i++) {
-        slow.sendText("{\"type\":\"register\",\"address\":\"quotes.SLOW" + i + "\"}");
+        slow.sendText("{\"type\":\"register\",\"address\":\"quotes.SLOW" + i + "\","
+            + "\"headers\":{\"authorization\":\"" + TestService.ADMIN + "\"}}");
       }
       phase.set(besideSlow);
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {

@@ -7,8 +7,13 @@ import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
+import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +21,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -31,9 +40,12 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The trading page in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs):
- * prices move, a symbol added in the page streams, an order from the ticket fills and the account follows, and
- * the page streams again after the server restarts. Screenshots go to target/screenshots.
+ * without a token it shows only a sign-in box; it signs in through a {@code #token=} link or the box, and a bad or
+ * revoked token brings the box back with the server's reason; it never shows another account's orders; prices
+ * move, a symbol added in the page streams, an order from the ticket fills and the account follows, and the page
+ * streams again after the server restarts. Screenshots go to target/screenshots.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TradingPageBrowserTest {
 
   @RegisterExtension
@@ -45,9 +57,15 @@ class TradingPageBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private static int port;
   private static ThorService service;
   private static WebDriver browser;
+
+  /** An API token as the server hands it out once. */
+  private record Token(String id, String secret) {
+  }
 
   private static ThorService startService() throws Exception {
     Map<String, String> env = Map.of(
@@ -99,6 +117,83 @@ class TradingPageBrowserTest {
     return found.isEmpty() ? "" : found.get(0).getText();
   }
 
+  private static String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  private static Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  private static boolean displayed(String css) {
+    List<WebElement> found = browser.findElements(By.cssSelector(css));
+    return !found.isEmpty() && found.get(0).isDisplayed();
+  }
+
+  private static String storedToken() {
+    return (String) js("return sessionStorage.getItem('thortrading.token')");
+  }
+
+  /** No tile shows a price (read from the DOM, so hidden tiles count too). */
+  private static boolean noPrices() {
+    return (Boolean) js("return [...document.querySelectorAll('.tile .last, .tile .ba')]"
+        + ".every((e) => !/[0-9]/.test(e.textContent))");
+  }
+
+  private static String orderRowStatus(long id) {
+    return text("#orders tbody tr[data-order-id='" + id + "'] .status");
+  }
+
+  /** The page as a visitor without a token first sees it: a fresh load with nothing in this tab's storage. */
+  private static void openSignedOut() {
+    browser.get(base() + "/");
+    js("sessionStorage.clear()");
+    browser.get("about:blank");
+    browser.get(base() + "/");
+  }
+
+  /** A fresh load of the link the service prints, {@code /#token=...}. */
+  private static void openWithLink(String token) {
+    browser.get("about:blank");
+    browser.get(base() + "/#token=" + token);
+  }
+
+  private static void signInThroughBox(String token) {
+    WebElement input = browser.findElement(By.id("signin-token"));
+    input.clear();
+    input.sendKeys(token);
+    browser.findElement(By.id("signin-submit")).click();
+  }
+
+  private static HttpResponse<String> call(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A request with an account's token, as a script of that account sends it. */
+  private static HttpRequest.Builder as(String token, String path) {
+    return HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json");
+  }
+
+  private static JsonObject expect(int status, HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return new JsonObject(response.body());
+  }
+
+  /** A new token of {@code account}, made with the operator's token. */
+  private static Token newToken(String account, String label) throws Exception {
+    JsonObject body = expect(201, call(TestService.request(URI.create(base() + "/api/accounts/" + account + "/tokens"))
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("label", label).encode()))));
+    assertThat(body.getString("token")).startsWith("thor_");
+    return new Token(body.getString("token_id"), body.getString("token"));
+  }
+
+  private static long placeOrder(String token, JsonObject order) throws Exception {
+    JsonObject body = expect(201, call(as(token, "/api/trades/orders/active")
+        .POST(HttpRequest.BodyPublishers.ofString(order.encode()))));
+    return body.getJsonObject("order").getLong("id");
+  }
+
   private static String lastOf(String symbol) {
     return text(".tile[data-symbol='" + symbol + "'] .last");
   }
@@ -110,8 +205,113 @@ class TradingPageBrowserTest {
   }
 
   @Test
+  @Order(1)
+  void withoutATokenOnlyTheSignInBoxShowsAndABadTokenIsTurnedAwayWithTheReason() throws Exception {
+    openSignedOut();
+    await().atMost(Duration.ofSeconds(5)).until(() -> displayed("#signin"));
+    assertThat(displayed("#app")).isFalse();
+    assertThat(displayed("#signed-in")).isFalse();
+    assertThat(browser.findElement(By.id("signin-token")).getAttribute("type")).isEqualTo("password");
+    assertThat(browser.findElement(By.id("signin-submit")).getText()).isEqualTo("Sign in");
+    // No prices and no stream while signed out (the sim publishes every 250 ms), and not one call to the server.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+        .until(() -> noPrices() && text("#connection").equals("signed out"));
+    assertThat((Long) js("return performance.getEntriesByType('resource')"
+        + ".filter((e) => /\\/(api|eventbus)\\//.test(e.name)).length")).isZero();
+    screenshot("0-sign-in");
+
+    // A token the server does not know: the box stays, with the server's reason, and nothing is kept.
+    signInThroughBox("thor_this-is-not-a-token");
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#signin-reason").equals("The token is unknown or revoked"));
+    assertThat(displayed("#app")).isFalse();
+    assertThat(storedToken()).isNull();
+    assertThat(noPrices()).isTrue();
+    screenshot("0-bad-token");
+
+    // A real token signs in through the box: the account it acts for shows, and prices stream.
+    Token token = newToken("paper", "browser test: sign-in box");
+    signInThroughBox(token.secret());
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#signed-in-account").equals("paper"));
+    assertThat(text("#signed-in")).contains("Signed in as paper");
+    assertThat(displayed("#signin")).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+    waitForPriceChange("AAPL", Duration.ofSeconds(3));
+    assertThat(storedToken()).isEqualTo(token.secret());
+
+    // Sign out: the box is back, the token forgotten (also after a reload), the stream closed, the prices gone.
+    browser.findElement(By.id("sign-out")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() -> displayed("#signin") && !displayed("#app"));
+    assertThat(text("#connection")).isEqualTo("signed out");
+    assertThat(storedToken()).isNull();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(TradingPageBrowserTest::noPrices);
+    browser.navigate().refresh();
+    await().atMost(Duration.ofSeconds(5)).until(() -> displayed("#signin"));
+    assertThat(displayed("#app")).isFalse();
+    screenshot("0-signed-out");
+  }
+
+  @Test
+  @Order(2)
+  void aRevokedTokenIsSignedOutByTheStreamWithTheReason() throws Exception {
+    Token token = newToken("paper", "browser test: revoked");
+    openWithLink(token.secret());
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+    waitForPriceChange("AAPL", Duration.ofSeconds(3));
+
+    // The page makes no REST call meanwhile: only the stream can tell it (the server closes the socket, 4001).
+    HttpResponse<String> revoked = call(TestService.request(URI.create(base() + "/api/accounts/paper/tokens/"
+        + token.id())).DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(10)).until(() -> displayed("#signin")
+        && text("#signin-reason").equals("The token is unknown or revoked"));
+    assertThat(displayed("#app")).isFalse();
+    assertThat(storedToken()).isNull();
+    screenshot("6-token-revoked");
+  }
+
+  @Test
+  @Order(3)
+  void anotherAccountsOrdersNeverReachThePage() throws Exception {
+    Token paper = newToken("paper", "browser test: isolation");
+    openWithLink(paper.secret());
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#cash").matches("[0-9.]+"));
+
+    JsonObject created = expect(201, call(TestService.request(URI.create(base() + "/api/accounts"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"other\",\"cash\":\"5000.00\"}"))));
+    String other = created.getString("token");
+    assertThat(other).startsWith("thor_");
+
+    // Orders of `other` (which only it trades NVDA): one rests, one fills, the resting one is cancelled.
+    long resting = placeOrder(other, new JsonObject().put("symbol", "NVDA").put("side", "BUY").put("quantity", 1)
+        .put("order_type", "LMT").put("limit_price", "1.00").put("tif", "GTC"));
+    long filled = placeOrder(other, new JsonObject().put("symbol", "NVDA").put("side", "BUY").put("quantity", 2)
+        .put("order_type", "MKT"));
+    expect(200, call(as(other, "/api/trades/orders/" + resting).DELETE()));
+    // Meanwhile paper's own order, placed outside the page: only the stream can show it there.
+    long mine = placeOrder(paper.secret(), new JsonObject().put("symbol", "MSFT").put("side", "BUY")
+        .put("quantity", 1).put("order_type", "LMT").put("limit_price", "1.00").put("tif", "GTC"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(mine).equals("WORKING"));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+        orderRowStatus(resting).isEmpty() && orderRowStatus(filled).isEmpty()
+            && browser.findElements(By.xpath("//table[@id='orders']//td[normalize-space()='NVDA']")).isEmpty());
+    expect(200, call(as(paper.secret(), "/api/trades/orders/" + mine).DELETE()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(mine).equals("CANCELED"));
+    assertThat(orderRowStatus(resting)).isEmpty();
+    assertThat(orderRowStatus(filled)).isEmpty();
+    screenshot("7-only-own-orders");
+  }
+
+  @Test
+  @Order(4)
   void traderSeesPricesMoveAddsASymbolTradesAndSurvivesARestart() throws Exception {
-    browser.get("http://127.0.0.1:" + port + "/");
+    Token token = newToken("paper", "browser test");
+    openWithLink(token.secret());
+    // The link signs in, and the token leaves the address bar (history, bookmarks, screen shares).
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#signed-in-account").equals("paper"));
+    assertThat(browser.getCurrentUrl()).isEqualTo(base() + "/").doesNotContain(token.secret());
+    assertThat(storedToken()).isEqualTo(token.secret());
     await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
 
     // Tiles update within 3 s.
@@ -122,8 +322,7 @@ class TradingPageBrowserTest {
     browser.findElement(By.id("add-symbol")).sendKeys("tsla");
     browser.findElement(By.cssSelector("#add-form button")).click();
     await().atMost(Duration.ofSeconds(3)).until(() -> lastOf("TSLA").matches("[0-9.]+"));
-    assertThat((String) ((org.openqa.selenium.JavascriptExecutor) browser)
-        .executeScript("return localStorage.getItem('thor.watchlist')")).contains("TSLA");
+    assertThat((String) js("return localStorage.getItem('thor.watchlist')")).contains("TSLA");
 
     // The chart of a selected symbol draws from history.
     browser.findElement(By.cssSelector(".tile[data-symbol='AAPL']")).click();
@@ -201,6 +400,7 @@ class TradingPageBrowserTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> text("#connection").equals("live"));
     waitForPriceChange("TSLA", Duration.ofSeconds(5));
     waitForPriceChange("AAPL", Duration.ofSeconds(5));
+    assertThat(text("#signed-in-account")).isEqualTo("paper");
     screenshot("5-after-restart");
   }
 }

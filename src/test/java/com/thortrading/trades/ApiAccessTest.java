@@ -51,6 +51,7 @@ class ApiAccessTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String ALLOWED_ORIGIN = "https://desk.example.com";
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final String METRICS_TOKEN = "metrics-scraper-token-0123456789abcdef";
   private static ThorService service;
   private static Vertx vertx;
   private static WebSocketClient sockets;
@@ -67,7 +68,8 @@ class ApiAccessTest {
         "THOR_SYMBOLS", "SIMONLY",
         "THOR_ALLOWED_ORIGINS", ALLOWED_ORIGIN,
         "THOR_ORDER_RATE_PER_SECOND", "5",
-        "THOR_AUTH_FAILURES_PER_MINUTE", "100000"));
+        "THOR_AUTH_FAILURES_PER_MINUTE", "100000",
+        "THOR_METRICS_TOKEN", METRICS_TOKEN));
     vertx = Vertx.vertx();
     sockets = vertx.createWebSocketClient();
     quote("ACC", "10.00");
@@ -282,6 +284,23 @@ class ApiAccessTest {
   }
 
   @Test
+  void theMetricsTokenReadsMetricsAndNothingElse() throws Exception {
+    HttpResponse<String> metrics = send("GET", "/metrics", null, "Bearer " + METRICS_TOKEN);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("thortrading_fanout_clients");
+    assertThat(send("GET", "/api/quotes", null, "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/api/accounts/paper", null, "Bearer " + METRICS_TOKEN).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/metrics", null, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void healthIsOpenAndTellsNothingButWhatIsUp() throws Exception {
+    HttpResponse<String> health = send("GET", "/health", null, null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).doesNotContain("127.0.0.1").doesNotContain("postgresql://").doesNotContain("redis://");
+  }
+
+  @Test
   void tokensAreListedWithoutTheirSecrets() throws Exception {
     String secret = createToken("alice");
     String listed = send("GET", "/api/accounts/alice/tokens", null, AUTHORIZATION.get(Caller.OWN_ACCOUNT)).body();
@@ -331,6 +350,17 @@ class ApiAccessTest {
       assertThat(preflight.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
     }
     assertThat(ordersOf("paper")).hasSize(before);
+
+    // SockJS's HTTP side does not echo another site's Origin either.
+    HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + service.httpPort() + "/eventbus/info"))
+        .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(info.statusCode()).isEqualTo(403);
+    assertThat(info.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+    HttpResponse<String> ownInfo = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + service.httpPort() + "/eventbus/info")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ownInfo.statusCode()).isEqualTo(200);
   }
 
   @Test
