@@ -10,8 +10,14 @@ import java.time.Duration;
  * @param maxQuoteAge a quote older than this is not a live price (market orders: STALE_PRICE; working orders
  *     wait); zero turns the check off
  * @param symbolWhitelist when on, market orders only for symbols the ingest has published (SYMBOL_NOT_TRADABLE)
+ * @param limitWithoutQuote what a limit order does on a symbol that has no quote at all
  */
-public record EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock) {
+public record EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock,
+    FillPriceRule.LimitWithoutQuote limitWithoutQuote) {
+
+  public EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock) {
+    this(maxQuoteAge, symbolWhitelist, clock, FillPriceRule.LimitWithoutQuote.REST);
+  }
 
   public static EngineOptions defaults() {
     return new EngineOptions(Duration.ZERO, false, Clock.systemUTC());

@@ -12,8 +12,9 @@ import java.util.Optional;
  * <ul>
  *   <li>MKT: at the live quote, preferring last, then bid, ask, close (the original design, §6); no usable price:
  *   rejected, never filled at a guessed price.</li>
- *   <li>LMT: with no quote for the symbol at all, the design's rule stands: it fills at the limit. With a quote, a
- *   buy is marketable when ask ≤ limit (a sell when bid ≥ limit; last stands in for a missing side) and then
+ *   <li>LMT: with no quote for the symbol at all it works until a quote comes (the original design filled it at
+ *   once at the limit, which let a client mint cash: buy at 0.01, sell at a billion; {@link LimitWithoutQuote#FILL}
+ *   keeps that rule for who wants it). With a quote, a buy is marketable when ask ≤ limit (a sell when bid ≥ limit; last stands in for a missing side) and then
  *   fills at the limit; otherwise it works until a quote makes it marketable.</li>
  *   <li>STP: triggers when last (ask for a buy, bid for a sell, when last is missing) reaches the stop, then fills
  *   as a market order at that quote. STP_LMT: triggers the same way, then behaves as LMT.</li>
@@ -53,9 +54,23 @@ public final class FillPriceRule {
     return LIVE_PRICE_FIELDS.stream().filter(f -> positive(quote, f).isPresent()).findFirst();
   }
 
-  /** A new order, against the symbol's latest quote (empty when the symbol has none). */
+  /** What a limit order does on a symbol that has no quote at all. */
+  public enum LimitWithoutQuote {
+    /** It works until a quote comes, then the usual crossing rule applies (the default). */
+    REST,
+    /** The original design's rule: it fills at once at its limit. */
+    FILL
+  }
+
+  /** A new order, against the symbol's latest quote (empty when the symbol has none); limits without one rest. */
   public static Decision decide(OrderRequest order, Optional<Quote> quote) {
-    return evaluate(order.symbol(), order.side(), order.type(), order.limitPrice(), order.stopPrice(), false, quote, true);
+    return decide(order, quote, LimitWithoutQuote.REST);
+  }
+
+  /** A new order, against the symbol's latest quote (empty when the symbol has none). */
+  public static Decision decide(OrderRequest order, Optional<Quote> quote, LimitWithoutQuote noQuote) {
+    return evaluate(order.symbol(), order.side(), order.type(), order.limitPrice(), order.stopPrice(), false, quote,
+        noQuote == LimitWithoutQuote.FILL);
   }
 
   /** A working order, against a new quote: {@link Fill}, or {@link Work} (possibly newly triggered). */
@@ -65,7 +80,7 @@ public final class FillPriceRule {
   }
 
   private static Decision evaluate(String symbol, Side side, OrderType type, Optional<BigDecimal> limit,
-      Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean placement) {
+      Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean fillLimitWithoutQuote) {
     switch (type) {
       case MKT -> {
         Optional<BigDecimal> price = quote.flatMap(FillPriceRule::livePrice);
@@ -77,8 +92,11 @@ public final class FillPriceRule {
             + price.get().toPlainString());
       }
       case LMT -> {
-        if (quote.isEmpty() && placement) {
+        if (quote.isEmpty() && fillLimitWithoutQuote) {
           return new Fill(limit.orElseThrow(), quote, "limit price " + limit.get().toPlainString() + " (no live quote)");
+        }
+        if (quote.isEmpty()) {
+          return new Work(false, "waiting for a quote of " + symbol);
         }
         return limitAgainst(side, limit.orElseThrow(), quote, false, "");
       }

@@ -93,7 +93,7 @@ public final class OrderEngine {
       Map<String, Quote> quotes, boolean tradable) {
     Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
     FillPriceRule.Decision decision = protect(request, quote, tradable)
-        .orElseGet(() -> FillPriceRule.decide(request, quote));
+        .orElseGet(() -> FillPriceRule.decide(request, quote, options.limitWithoutQuote()));
     if (decision instanceof FillPriceRule.Reject reject) {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
           EngineOutcome.REJECTED);

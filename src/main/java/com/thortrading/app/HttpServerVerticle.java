@@ -122,7 +122,10 @@ public final class HttpServerVerticle extends VerticleBase {
     // reading, since its close frame waits behind the data it never took.
     HttpServerOptions options = new HttpServerOptions()
         .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).requestHandler(router)
+        // Connection-level garbage (broken chunking, a reset mid-request) is the client's business: no trace.
+        .exceptionHandler(e -> LOG.debug("Connection error: {}", e.toString()))
+        .listen(port, host).onSuccess(s -> server = s);
   }
 
   @Override
@@ -156,10 +159,17 @@ public final class HttpServerVerticle extends VerticleBase {
     return checks;
   }
 
+  /**
+   * Every failure becomes the API's JSON error. A client's mistake is one INFO line, never a stack trace; an
+   * unavailable server is one WARN line naming it; only a real fault (a bug) logs its trace, under an error id
+   * that the reply carries too, so a report can be matched to the log.
+   */
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
     Throwable cause = ctx.failure();
+    String what = ctx.request().method() + " " + printable(ctx.request().path());
     if (cause instanceof ApiError refused) {
+      LOG.info("{} refused: {} {}", what, refused.status(), refused.code());
       if (!ctx.response().headWritten()) {
         refused.headers().forEach(ctx.response()::putHeader);
       }
@@ -167,22 +177,57 @@ public final class HttpServerVerticle extends VerticleBase {
       return;
     }
     if (cause instanceof InvalidRequestException invalid) {
+      LOG.info("{} refused: 400 {}", what, printable(invalid.getMessage()));
       json(ctx, 400, TradesApi.invalid(invalid));
       return;
     }
     if (status == 413) {
-      json(ctx, 400, TradesApi.invalid(new InvalidRequestException("body",
-          "is larger than " + TradesApi.MAX_BODY_BYTES / 1024 + " KiB")));
+      LOG.info("{} refused: 413 body too large", what);
+      JsonObject body = TradesApi.invalid(new InvalidRequestException("body",
+          "is larger than " + TradesApi.MAX_BODY_BYTES / 1024 + " KiB"));
+      body.getJsonObject("error").put("code", "PAYLOAD_TOO_LARGE");
+      json(ctx, 413, body);
       return;
     }
-    if (status >= 500) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
-      error(ctx, status, "INTERNAL_ERROR", "The server could not complete the request; see its log");
+    if (status == 503) {
+      String message = cause != null && cause.getMessage() != null ? cause.getMessage() : "A server it needs is down";
+      LOG.warn("{} unavailable: {}", what, message);
+      error(ctx, 503, "SERVICE_UNAVAILABLE", message);
       return;
     }
-    String message = cause != null && cause.getMessage() != null ? cause.getMessage() : "Request failed";
-    error(ctx, status, status == 404 ? "NOT_FOUND" : "BAD_REQUEST", message);
+    boolean malformed = isMalformedHttp(cause) || ctx.request().decoderResult().isFailure();
+    if (status >= 500 && !malformed) {
+      String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+      LOG.error("{} failed (error id {})", what, id, cause);
+      json(ctx, 500, new JsonObject().put("error", new JsonObject().put("code", "INTERNAL_ERROR")
+          .put("message", "The server could not complete the request; report error id " + id).put("error_id", id)));
+      return;
+    }
+    int clientStatus = status >= 500 ? 400 : status;
+    String message = cause != null && cause.getMessage() != null ? printable(cause.getMessage()) : "Request failed";
+    LOG.info("{} refused: {} {}", what, clientStatus, message);
+    error(ctx, clientStatus, clientStatus == 404 ? "NOT_FOUND" : "BAD_REQUEST", message);
   }
+
+  /** Netty's word for bytes that are not HTTP (broken chunking, bad headers): the client's fault, not ours. */
+  private static boolean isMalformedHttp(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      String name = t.getClass().getName();
+      StackTraceElement[] where = t.getStackTrace();
+      if (name.startsWith("io.netty.handler.codec.") || name.endsWith("TooLongFrameException")
+          || where.length > 0 && where[0].getClassName().startsWith("io.netty.handler.codec.http.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A client's text in a log line: bounded, and no control characters to forge lines with. */
+  private static String printable(String text) {
+    String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
+  }
+
 
   /** The one error shape of every API: {@code {"error":{"code":...,"message":...}}}. */
   static void error(RoutingContext ctx, int status, String code, String message) {

@@ -48,6 +48,8 @@ public enum Setting {
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   MAX_QUOTE_AGE_MS("MS", "A quote older than this is not a live price (market orders refused, working orders wait); 0: off"),
   SYMBOL_WHITELIST("BOOL", "true: market orders only for symbols the quote feed has published"),
+  LIMIT_WITHOUT_QUOTE("RULE", "A limit order on a symbol with no quote: rest (works until a quote comes) or fill "
+      + "(the original design: fills at once at its limit)"),
   SESSION_CLOSE("HH:MM", "When the trading session closes and DAY orders expire"),
   SESSION_ZONE("ZONE", "Time zone of the session close, e.g. America/New_York"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),

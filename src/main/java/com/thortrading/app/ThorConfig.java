@@ -1,5 +1,6 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.FillPriceRule;
 import com.thortrading.accounts.SessionClock;
 import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.livedata.QuoteSymbols;
@@ -42,6 +43,7 @@ public record ThorConfig(
     SessionClock session,
     Duration maxQuoteAge,
     boolean symbolWhitelist,
+    FillPriceRule.LimitWithoutQuote limitWithoutQuote,
     BigDecimal startingCash,
     Path dataDir,
     int embeddedRedisPort,
@@ -111,6 +113,7 @@ public record ThorConfig(
         new SessionClock(r.time(Setting.SESSION_CLOSE), r.zone(Setting.SESSION_ZONE)),
         Duration.ofMillis(r.integer(Setting.MAX_QUOTE_AGE_MS, 0, Integer.MAX_VALUE)),
         r.bool(Setting.SYMBOL_WHITELIST),
+        r.choice(Setting.LIMIT_WITHOUT_QUOTE, FillPriceRule.LimitWithoutQuote.class),
         r.amount(Setting.STARTING_CASH),
         Path.of(r.text(Setting.DATA_DIR)),
         r.integer(Setting.EMBEDDED_REDIS_PORT, 0, 65535),

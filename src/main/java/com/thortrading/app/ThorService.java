@@ -104,7 +104,8 @@ public final class ThorService implements AutoCloseable {
           pageToken = Optional.of(DefaultRunToken.ensure(config.dataDir(), pg, tokens));
         }
         OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
-            new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock), tokens);
+            new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
+            config.limitWithoutQuote()), tokens);
         vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
         vertx.deployVerticle(new AccountTokensVerticle(pg, new TradingStore(), tokens)).await();
         vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), clock)).await();

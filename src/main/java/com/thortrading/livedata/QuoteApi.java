@@ -29,15 +29,35 @@ public final class QuoteApi {
       JsonArray body = new JsonArray();
       quotes.forEach(q -> body.add(new JsonObject(QuoteJson.toJson(q))));
       ctx.json(body);
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> redisDown(ctx, e));
+  }
+
+  /** 503 naming Redis: the client did nothing wrong and may try again. */
+  private static void redisDown(RoutingContext ctx, Throwable e) {
+    ctx.fail(503, new IllegalStateException("Redis cannot be reached (" + e.getMessage() + "); try again shortly"));
+  }
+
+  /** The path's symbol, normalized, or a 400 when it does not follow the grammar. */
+  private static String symbol(RoutingContext ctx) {
+    String symbol = QuoteSymbols.normalize(ctx.pathParam("symbol"));
+    if (!QuoteSymbols.isValid(symbol)) {
+      throw new IllegalArgumentException("symbol: " + shown(symbol) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
+    }
+    return symbol;
+  }
+
+  private static String shown(String text) {
+    String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return "'" + (clean.length() > 32 ? clean.substring(0, 32) + "..." : clean) + "'";
   }
 
   /** {@code ?since=} ISO-8601 instant or epoch milliseconds; {@code ?limit=} 1 to 10000 (default 1000). */
   private void history(RoutingContext ctx) {
-    String symbol = QuoteSymbols.normalize(ctx.pathParam("symbol"));
     long since;
     int limit;
+    String symbol;
     try {
+      symbol = symbol(ctx);
       since = since(ctx.queryParams().get("since"));
       limit = limit(ctx.queryParams().get("limit"));
     } catch (IllegalArgumentException bad) {
@@ -48,7 +68,7 @@ public final class QuoteApi {
       JsonArray body = new JsonArray();
       quotes.forEach(q -> body.add(new JsonObject(QuoteJson.toJson(q))));
       ctx.json(body);
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> redisDown(ctx, e));
   }
 
   private static long since(String text) {
@@ -57,30 +77,40 @@ public final class QuoteApi {
     }
     String t = text.strip();
     try {
-      return t.matches("\\d+") ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+      long since = t.matches("[0-9]{1,15}") ? Long.parseLong(t) : Instant.parse(t).toEpochMilli();
+      if (since >= 0) {
+        return since;
+      }
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("since: must be an ISO-8601 time such as 2025-12-08T14:30:00Z or epoch "
-          + "milliseconds (got '" + text + "')");
+      // reported below
     }
+    throw new IllegalArgumentException("since: must be an ISO-8601 time from 1970 on, such as 2025-12-08T14:30:00Z, "
+        + "or epoch milliseconds (got " + shown(text) + ")");
   }
 
   private static int limit(String text) {
     if (text == null || text.isBlank()) {
       return 1000;
     }
-    try {
-      int limit = Integer.parseInt(text.strip());
+    String t = text.strip();
+    if (t.matches("[0-9]{1,9}")) {
+      int limit = Integer.parseInt(t);
       if (limit >= 1 && limit <= MAX_HISTORY) {
         return limit;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
-    throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_HISTORY + " (got '" + text + "')");
+    throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_HISTORY + " (got "
+        + shown(text) + ")");
   }
 
   private void one(RoutingContext ctx) {
-    String symbol = QuoteSymbols.normalize(ctx.pathParam("symbol"));
+    String symbol;
+    try {
+      symbol = symbol(ctx);
+    } catch (IllegalArgumentException bad) {
+      ctx.fail(400, bad);
+      return;
+    }
     redis.getLatestQuote(symbol).onSuccess(quote -> {
       if (quote.isPresent()) {
         ctx.response().putHeader("content-type", "application/json").end(QuoteJson.toJson(quote.get()));
@@ -88,6 +118,6 @@ public final class QuoteApi {
         // The server's failure handler turns this into the JSON error body every API shares.
         ctx.fail(404, new NoSuchElementException("No quote for " + symbol + " in " + LiveDataRedis.LATEST_QUOTES_KEY));
       }
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> redisDown(ctx, e));
   }
 }

@@ -70,15 +70,37 @@ public final class ApiGuard {
     };
   }
 
-  /** 415 for a request with a body that is not {@code application/json} (UTF-8, the only charset JSON has). */
+  /**
+   * 415 for a request with a body that is not {@code application/json} (UTF-8, the only charset JSON has); 400
+   * for one whose bytes are not UTF-8 (decoding would silently turn them into replacement characters).
+   */
   public static Handler<RoutingContext> jsonBodies() {
     return ctx -> {
-      if (WITH_BODY.contains(ctx.request().method()) && !isJson(ctx.request().getHeader("content-type"))) {
-        ctx.fail(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json"));
+      boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+      if ((WITH_BODY.contains(ctx.request().method()) || hasBody) && !isJson(ctx.request().getHeader("content-type"))) {
+        if (hasBody || WITH_BODY.contains(ctx.request().method()) && ctx.request().getHeader("content-type") != null) {
+          ctx.fail(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as Content-Type: application/json"));
+          return;
+        }
+      }
+      if (hasBody && !utf8(ctx.body().buffer().getBytes())) {
+        ctx.fail(new InvalidRequestException("body", "is not valid UTF-8"));
         return;
       }
       ctx.next();
     };
+  }
+
+  private static boolean utf8(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
   }
 
   /** The caller, after {@link #authenticate()}. */

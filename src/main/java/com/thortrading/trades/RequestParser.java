@@ -39,10 +39,19 @@ public final class RequestParser {
   private static final Set<String> ACCOUNT_FIELDS = Set.of("id", "cash", "margin_enabled", "allow_short");
   private static final Set<String> TOKEN_FIELDS = Set.of("label");
   private static final int MAX_LABEL = 64;
+  private static final int MAX_BODY_CHARS = 16 * 1024;
   private static final Set<String> REPLACE_FIELDS = Set.of("quantity", "limit_price", "stop_price");
 
-  private static final ObjectMapper JSON = new ObjectMapper()
+  /** Digits a number may have, and how far its decimal point may move: far past any price, and cheap to handle. */
+  private static final int MAX_DIGITS = 30;
+  private static final int MAX_SCALE = 30;
+
+  private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+          .maxNestingDepth(16).maxNumberLength(64).maxStringLength(MAX_BODY_CHARS).build())
+      .build())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
@@ -146,6 +155,7 @@ public final class RequestParser {
   private static String accountId(Fields f, String field, String raw) {
     String id = raw.strip().toLowerCase(Locale.ROOT);
     if (!ACCOUNT_ID.matcher(id).matches()) {
+      id = "";
       f.error(field, "must be 1 to 48 lower-case letters, digits, '-' or '_', starting with a letter or digit");
     }
     return id;
@@ -154,7 +164,7 @@ public final class RequestParser {
   private static String symbol(Fields f, String raw) {
     String symbol = QuoteSymbols.normalize(raw);
     if (!QuoteSymbols.isValid(symbol)) {
-      f.error("symbol", "'" + raw + "' is not a symbol (letters, digits and . / $ : _ - & only, at most 64)");
+      f.error("symbol", shown(raw) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
     }
     return symbol;
   }
@@ -169,11 +179,16 @@ public final class RequestParser {
   }
 
   private static JsonNode object(String body, Set<String> known) {
+    if (body == null || body.isBlank()) {
+      throw new InvalidRequestException("body", "is required: send a JSON object");
+    }
     JsonNode json;
     try {
       json = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException("body", "is not valid JSON (" + e.getOriginalMessage() + ")");
+      String why = String.valueOf(e.getOriginalMessage());
+      throw new InvalidRequestException("body", "is not valid JSON (" + (why.length() > 160 ? why.substring(0, 160)
+          + "..." : why) + ")");
     }
     if (json == null || !json.isObject()) {
       throw new InvalidRequestException("body", "must be a JSON object");
@@ -189,6 +204,78 @@ public final class RequestParser {
       throw new InvalidRequestException(unknown);
     }
     return json;
+  }
+
+  /**
+   * Echoes a client's value in an error message: at most 32 characters, control characters and unpaired
+   * surrogates shown as '?', so a message can never grow with the input or carry it raw.
+   */
+  public static String shown(Object value) {
+    String text = String.valueOf(value);
+    StringBuilder out = new StringBuilder("'");
+    int n = Math.min(text.length(), 32);
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1));
+      if (pairedHigh && i + 1 < n) {
+        out.append(c).append(text.charAt(++i));
+      } else {
+        out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+      }
+    }
+    return out.append(text.length() > n ? "...'" : "'").toString();
+  }
+
+  /** Whether text is clean: no control characters, no surrogate without its pair (it could not be stored as is). */
+  static boolean printable(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A symbol from a URL or a query, normalized; 400 unless it follows the grammar. */
+  public static String symbol(String raw) {
+    Fields f = new Fields(null);
+    String symbol = symbol(f, raw);
+    f.throwIfAny();
+    return symbol;
+  }
+
+  /** A positive id from a URL: ASCII digits only (Long.parseLong would take other scripts' digits too). */
+  public static long positiveId(String field, String text) {
+    if (text != null && text.matches("[0-9]{1,18}")) {
+      long id = Long.parseLong(text);
+      if (id > 0) {
+        return id;
+      }
+    }
+    throw new InvalidRequestException(field, "must be a positive whole number (got " + shown(text) + ")");
+  }
+
+  /** A whole number from a query, within bounds: ASCII digits only. */
+  public static int boundedInt(String field, String text, int min, int max) {
+    String t = text.strip();
+    if (t.matches("[0-9]{1,9}")) {
+      int n = Integer.parseInt(t);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    }
+    throw new InvalidRequestException(field, "must be a whole number from " + min + " to " + max + " (got "
+        + shown(text) + ")");
   }
 
   /** Reads fields and collects every error, so one reply names all that is wrong. */
@@ -238,6 +325,10 @@ public final class RequestParser {
         error(field, "must not be empty");
         return Optional.empty();
       }
+      if (!printable(node.textValue())) {
+        error(field, "must not contain control characters or unpaired surrogates (got " + shown(node.textValue()) + ")");
+        return Optional.empty();
+      }
       return Optional.of(node.textValue());
     }
 
@@ -249,7 +340,7 @@ public final class RequestParser {
         for (E constant : type.getEnumConstants()) {
           names.add(constant.name());
         }
-        error(field, "must be one of " + String.join(", ", names) + " (got '" + text + "')");
+        error(field, "must be one of " + String.join(", ", names) + " (got " + shown(text) + ")");
         return Optional.empty();
       }
     }
@@ -274,7 +365,11 @@ public final class RequestParser {
       }
       BigDecimal value = number(node);
       if (value == null) {
-        error(field, "must be a positive whole number (got " + node + ")");
+        error(field, "must be a positive whole number (got " + shown(node) + ")");
+        return 0;
+      }
+      if (!bounded(value)) {
+        error(field, "must be at most " + MAX_QUANTITY + " (got " + shown(node) + ")");
         return 0;
       }
       if (value.signum() <= 0) {
@@ -327,7 +422,13 @@ public final class RequestParser {
       }
       BigDecimal value = number(node);
       if (value == null) {
-        error(field, "must be " + what + " as a decimal string or number (got " + node + ")");
+        error(field, "must be " + what + " as a decimal string or number (got " + shown(node) + ")");
+        return Optional.empty();
+      }
+      if (!bounded(value)) {
+        // Checked before anything else touches the number: 1e-999999999 is cheap to hold, ruinous to print.
+        error(field, "must be " + what + " of at most " + MAX_DIGITS + " digits and " + MAX_SCALE
+            + " decimals (got " + shown(node) + ")");
         return Optional.empty();
       }
       return Optional.of(value);
@@ -341,12 +442,17 @@ public final class RequestParser {
       }
     }
 
+    private static boolean bounded(BigDecimal value) {
+      return value.precision() <= MAX_DIGITS && value.scale() <= MAX_SCALE && value.scale() >= -MAX_SCALE;
+    }
+
     /** A JSON number or a decimal string, exactly; null when it is neither. */
     private static BigDecimal number(JsonNode node) {
       if (node.isNumber()) {
         return node.decimalValue();
       }
-      if (node.isTextual() && node.textValue().strip().matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)")) {
+      if (node.isTextual() && node.textValue().length() <= 64
+          && node.textValue().strip().matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)")) {
         return new BigDecimal(node.textValue().strip());
       }
       return null;

@@ -149,44 +149,27 @@ public final class TradesApi {
       try {
         query.put("status", OrderStatus.valueOf(status.strip().toUpperCase(Locale.ROOT)).name());
       } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("status", "must be one of " + List.of(OrderStatus.values()));
+        throw new InvalidRequestException("status", "must be one of " + List.of(OrderStatus.values()) + " (got "
+            + RequestParser.shown(status) + ")");
       }
     }
     String symbol = ctx.queryParams().get("symbol");
     if (symbol != null && !symbol.isBlank()) {
-      query.put("symbol", QuoteSymbols.normalize(symbol));
+      query.put("symbol", RequestParser.symbol(symbol));
     }
     query.put("limit", limit(ctx.queryParams().get("limit")));
     ask(ctx, AccountAddresses.LIST_ORDERS, query);
   }
 
   private static int limit(String text) {
-    if (text == null || text.isBlank()) {
-      return 100;
-    }
-    try {
-      int limit = Integer.parseInt(text.strip());
-      if (limit >= 1 && limit <= MAX_LIST) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidRequestException("limit", "must be a whole number from 1 to " + MAX_LIST);
+    return text == null || text.isBlank() ? 100 : RequestParser.boundedInt("limit", text, 1, MAX_LIST);
   }
 
+
   private static long positiveId(RoutingContext ctx, String param) {
-    String text = ctx.pathParam(param);
-    try {
-      long id = Long.parseLong(text);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidRequestException(param, "must be a positive whole number (got '" + text + "')");
+    return RequestParser.positiveId(param, ctx.pathParam(param));
   }
+
 
   private void ask(RoutingContext ctx, String address, JsonObject request) {
     ask(ctx, address, request, UnaryOperator.identity());

@@ -1,6 +1,7 @@
 package com.thortrading.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
 import com.thortrading.livedata.LiveDataRedis;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +77,50 @@ class EngineProtectionsTest {
     quote("FRESHQ", Instant.now());
     JsonObject fresh = place("{\"symbol\":\"FRESHQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
     assertThat(fresh.getJsonObject("order").getString("status")).isEqualTo("FILLED");
+  }
+
+  private static JsonObject get(String path) throws Exception {
+    return new JsonObject(HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  @Test
+  void aLimitOrderOnASymbolWithNoQuoteRestsSoNoCashCanBeMinted() throws Exception {
+    HttpResponse<String> created = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort()
+        + "/api/accounts")).POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"minter\",\"cash\":\"100.00\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).isEqualTo(201);
+
+    // The hole: buy at a cent, sell at a billion, on a symbol nobody quotes.
+    JsonObject buy = place("{\"account\":\"minter\",\"symbol\":\"NOQUOTE\",\"side\":\"BUY\",\"quantity\":1,"
+        + "\"order_type\":\"LMT\",\"limit_price\":\"0.01\",\"tif\":\"GTC\"}");
+    assertThat(buy.getInteger("http_status")).isEqualTo(201);
+    assertThat(buy.getJsonObject("order").getString("status")).isEqualTo("WORKING");
+    assertThat(buy.getJsonObject("order").getString("fill_reason")).isEqualTo("waiting for a quote of NOQUOTE");
+    JsonObject sell = place("{\"account\":\"minter\",\"symbol\":\"NOQUOTE\",\"side\":\"SELL\",\"quantity\":1,"
+        + "\"order_type\":\"LMT\",\"limit_price\":\"999999999.99\"}");
+    assertThat(sell.getInteger("http_status")).isEqualTo(422);
+    assertThat(get("/api/accounts/minter").getJsonObject("account").getString("cash")).isEqualTo("100.00");
+
+    // The first quote decides by the usual crossing rule: an ask of 10.01 does not cross a 0.01 bid ...
+    publish("NOQUOTE", "10.00", "9.99", "10.01");
+    long id = buy.getJsonObject("order").getLong("id");
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> get("/api/trades/orders/" + id).getJsonObject("order").getString("status").equals("WORKING"));
+    // ... and one that does fills it at its limit.
+    publish("NOQUOTE", "0.01", "0.01", "0.01");
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> get("/api/trades/orders/" + id).getJsonObject("order").getString("status").equals("FILLED"));
+    assertThat(get("/api/accounts/minter").getJsonObject("account").getString("cash")).isEqualTo("99.99");
+  }
+
+  private static void publish(String symbol, String last, String bid, String ask) {
+    String json = "{\"symbol\":\"" + symbol + "\",\"last\":\"" + last + "\",\"bid\":\"" + bid + "\",\"ask\":\""
+        + ask + "\",\"timestamp\":\"" + Instant.now() + "\"}";
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json);
+      jedis.publish(LiveDataRedis.quoteChannel(symbol), json);
+    }
   }
 
   @Test

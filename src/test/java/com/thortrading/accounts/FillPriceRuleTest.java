@@ -62,6 +62,20 @@ class FillPriceRuleTest {
   }
 
   @Test
+  void limitOrderWithoutAnyQuoteRestsUnlessTheOriginalRuleIsChosen() {
+    OrderRequest buy = order(Side.BUY, OrderType.LMT, "0.01", null);
+
+    assertThat(FillPriceRule.decide(buy, Optional.empty())).isInstanceOf(FillPriceRule.Work.class);
+    assertThat(FillPriceRule.decide(buy, Optional.empty(), FillPriceRule.LimitWithoutQuote.REST))
+        .isEqualTo(new FillPriceRule.Work(false, "waiting for a quote of VFF"));
+    assertThat(FillPriceRule.decide(buy, Optional.empty(), FillPriceRule.LimitWithoutQuote.FILL))
+        .isEqualTo(new FillPriceRule.Fill(new BigDecimal("0.01"), Optional.empty(), "limit price 0.01 (no live quote)"));
+    // Once a quote exists, the setting changes nothing: the crossing rule decides.
+    assertThat(FillPriceRule.decide(buy, Optional.of(quote("9.48", "9.45", "9.50", null)),
+        FillPriceRule.LimitWithoutQuote.FILL)).isInstanceOf(FillPriceRule.Work.class);
+  }
+
+  @Test
   void marketOrderWhoseQuoteHasNoUsablePriceIsRejected() {
     FillPriceRule.Decision decision = FillPriceRule.decide(market(), Optional.of(quote("N/A", "0", null, null)));
 
@@ -84,8 +98,8 @@ class FillPriceRuleTest {
         Arguments.of(Side.SELL, OrderType.LMT, "9.45", null, book, "fill 9.45 bid 9.45 ≥ limit 9.45"),
         Arguments.of(Side.SELL, OrderType.LMT, "9.46", null, book, "work"),
         Arguments.of(Side.BUY, OrderType.LMT, "9.48", null, lastOnly, "fill 9.48 last 9.48 ≤ limit 9.48"),
-        Arguments.of(Side.BUY, OrderType.LMT, "2.50", null, null, "fill 2.50 limit price 2.50 (no live quote)"),
-        Arguments.of(Side.SELL, OrderType.LMT, "99.00", null, null, "fill 99.00 limit price 99.00 (no live quote)"),
+        Arguments.of(Side.BUY, OrderType.LMT, "2.50", null, null, "work"),
+        Arguments.of(Side.SELL, OrderType.LMT, "99.00", null, null, "work"),
         Arguments.of(Side.BUY, OrderType.STP, null, "9.48", book, "fill 9.48 last 9.48 ≥ stop 9.48; market at last 9.48"),
         Arguments.of(Side.BUY, OrderType.STP, null, "9.49", book, "work"),
         Arguments.of(Side.SELL, OrderType.STP, null, "9.48", book, "fill 9.48 last 9.48 ≤ stop 9.48; market at last 9.48"),

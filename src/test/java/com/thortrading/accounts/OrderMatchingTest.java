@@ -56,7 +56,9 @@ class OrderMatchingTest {
   }
 
   private static ThorService startService() throws Exception {
+    // Positions are opened with quote-less limit orders, the original design's rule (THOR_LIMIT_WITHOUT_QUOTE=fill).
     return TestService.start(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
+        "THOR_LIMIT_WITHOUT_QUOTE", "fill",
         "THOR_SYMBOLS", "SIMONLY", "THOR_SESSION_ZONE", "UTC",
         "THOR_SESSION_CLOSE", sessionClose.format(DateTimeFormatter.ISO_LOCAL_TIME)));
   }

@@ -103,4 +103,69 @@ class RequestParserTest {
     assertThatThrownBy(() -> RequestParser.account("{\"id\":\"x\",\"cash\":\"1.001\"}")).hasMessageContaining("cash: has too many decimals");
     assertThatThrownBy(() -> RequestParser.account("{\"id\":\"x\",\"margin\":true}")).hasMessageContaining("margin: is not a known field");
   }
+
+  // --- hostile input ---------------------------------------------------------------------------------------
+
+  static Stream<Arguments> hostileBodies() {
+    String order = "\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\"";
+    return Stream.of(
+        Arguments.of("empty", "", "body"),
+        Arguments.of("blank", "  \n ", "body"),
+        Arguments.of("null body", null, "body"),
+        Arguments.of("JSON null", "null", "body"),
+        Arguments.of("an array", "[]", "body"),
+        Arguments.of("trailing garbage", "{" + order + ",\"limit_price\":\"1.00\"} x", "body"),
+        Arguments.of("a second object", "{" + order + ",\"limit_price\":\"1.00\"}{}", "body"),
+        Arguments.of("duplicate keys", "{" + order + ",\"limit_price\":\"1.00\",\"limit_price\":\"2.00\"}", "body"),
+        Arguments.of("deep nesting", "{\"symbol\":" + "[".repeat(100) + "]".repeat(100) + "}", "body"),
+        Arguments.of("a tiny exponent", "{" + order + ",\"limit_price\":1e-999999999}", "limit_price"),
+        Arguments.of("a huge exponent", "{" + order + ",\"limit_price\":1e999999999}", "limit_price"),
+        Arguments.of("too many digits", "{" + order + ",\"limit_price\":\"" + "9".repeat(5000) + "\"}", "limit_price"),
+        Arguments.of("a huge quantity exponent", "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1e999999999,"
+            + "\"order_type\":\"MKT\"}", "quantity"),
+        Arguments.of("a path as symbol", "{\"symbol\":\"../../etc/passwd\",\"side\":\"BUY\",\"quantity\":1,"
+            + "\"order_type\":\"MKT\"}", "symbol"),
+        Arguments.of("NUL in a symbol", "{\"symbol\":\"AA\\u0000PL\",\"side\":\"BUY\",\"quantity\":1,"
+            + "\"order_type\":\"MKT\"}", "symbol"),
+        Arguments.of("a lone surrogate", "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\","
+            + "\"client_order_id\":\"a\\ud800b\"}", "client_order_id"),
+        Arguments.of("a control character", "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\","
+            + "\"client_order_id\":\"a\\u001bb\"}", "client_order_id"),
+        Arguments.of("Arabic-Indic digits", "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":\"\u0661\","
+            + "\"order_type\":\"MKT\"}", "quantity"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileBodies")
+  void hostileBodiesAreRefusedQuicklyNamingTheFieldWithABoundedMessage(String name, String body, String field) {
+    long started = System.nanoTime();
+    InvalidRequestException e = catchThrowableOfType(InvalidRequestException.class, () -> RequestParser.order(body));
+
+    assertThat(e).as(name).isNotNull();
+    assertThat(e.errors()).extracting(FieldError::field).contains(field);
+    assertThat(e.errors()).allSatisfy(f -> assertThat(f.message().length()).isLessThan(400));
+    assertThat(e.getMessage()).doesNotContain("\u0000").doesNotContain("\ud800");
+    // Not a benchmark: a bound far above the microseconds this takes, far below the minutes the old parser took.
+    assertThat(System.nanoTime() - started).isLessThan(2_000_000_000L);
+  }
+
+  @Test
+  void aSymbolFollowsTheGrammar() {
+    for (String ok : new String[] {"AAPL", "BRK.B", "BF-B", "BRK/B", "/ES", "/ESZ25", "/ES:XCME", "$SPX", "$VIX.X",
+        ".AAPL260116C190", ".SPXW250117P5800.5", "EUR/USD", "SPY"}) {
+      assertThat(com.thortrading.livedata.QuoteSymbols.isValid(ok)).as(ok).isTrue();
+    }
+    for (String bad : new String[] {"", "../../ETC/PASSWD", "AA\u0000PL", "A B", "AAPL;DROP", "/", "$", ".AAPL",
+        "X".repeat(33), "\u0661", "A\u00c9"}) {
+      assertThat(com.thortrading.livedata.QuoteSymbols.isValid(bad)).as(bad).isFalse();
+    }
+  }
+
+  @Test
+  void idsAreAsciiDigitsOnly() {
+    assertThat(RequestParser.positiveId("id", "42")).isEqualTo(42);
+    for (String bad : new String[] {"\u0661", "0", "-1", "1e3", "99999999999999999999", "", " 1"}) {
+      assertThatThrownBy(() -> RequestParser.positiveId("id", bad)).as(bad).isInstanceOf(InvalidRequestException.class);
+    }
+  }
 }

@@ -51,7 +51,10 @@ class TradesApiTest {
     Map<String, String> env = Map.of(
         "THOR_REDIS_URL", REDIS.url(),
         "THOR_PG_URL", PG.url(),
-        "THOR_SYMBOLS", "SIMONLY"); // the simulator stays out of the symbols these tests trade
+        "THOR_SYMBOLS", "SIMONLY", // the simulator stays out of the symbols these tests trade
+        // These tests open positions with quote-less limit orders, the original design's rule; the default rule
+        // (such orders rest) is tested in EngineProtectionsTest.
+        "THOR_LIMIT_WITHOUT_QUOTE", "fill");
     service = TestService.start(env);
   }
 
@@ -170,7 +173,7 @@ class TradesApiTest {
   }
 
   @Test
-  void limitGivenFillsAtTheLimitEvenWithoutAQuote() throws Exception {
+  void withTheOriginalRuleALimitFillsAtTheLimitWithoutAQuote() throws Exception {
     String account = newAccount("1000.00");
 
     Reply reply = order(limit(account, "NOQUOTE", "BUY", 4, "12.125"));
@@ -363,7 +366,8 @@ class TradesApiTest {
     assertThat(negative.status()).isEqualTo(400);
     assertThat(negative.body().getJsonObject("error").getString("message")).isEqualTo("quantity: must be positive (got -1)");
     Reply huge = send(post("/api/trades/orders/active", "{\"symbol\":\"" + "X".repeat(17 * 1024) + "\"}"));
-    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.errorCode()).isEqualTo("PAYLOAD_TOO_LARGE");
     assertThat(huge.body().getJsonObject("error").getString("message")).isEqualTo("body: is larger than 16 KiB");
 
     Reply taken = send(post("/api/accounts", "{\"id\":\"" + account + "\"}"));
@@ -423,9 +427,80 @@ class TradesApiTest {
       Reply down = order(market(account, "VFF", "BUY", 1));
       assertThat(down.status()).isEqualTo(503);
       assertThat(down.body().getJsonObject("error").getString("message")).contains("Redis");
+      for (String path : List.of("/api/quotes", "/api/quotes/VFF", "/api/quotes/VFF/history")) {
+        Reply quotes = get(path);
+        assertThat(quotes.status()).as(path).isEqualTo(503);
+        assertThat(quotes.errorCode()).isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(quotes.body().getJsonObject("error").getString("message")).startsWith("Redis cannot be reached");
+      }
     } finally {
       REDIS.restart();
     }
     assertThat(get("/api/trades/orders?account=" + account).body().getJsonArray("orders")).isEmpty();
+  }
+
+  // --- hostile requests -------------------------------------------------------------------------------------
+
+  static Stream<Arguments> hostileRequests() {
+    String order = "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":";
+    return Stream.of(
+        Arguments.of("empty order body", "POST", "/api/trades/orders/active", "application/json", "", 400),
+        Arguments.of("empty replace body", "PATCH", "/api/trades/orders/1", "application/json", "", 400),
+        Arguments.of("empty account body", "POST", "/api/accounts", "application/json", "", 400),
+        Arguments.of("a charset JSON has not", "POST", "/api/trades/orders/active", "application/json; charset=foo",
+            order + "\"1.00\"}", 415),
+        Arguments.of("multipart", "POST", "/api/trades/orders/active", "multipart/form-data; boundary=x", "--x--", 415),
+        Arguments.of("a tiny exponent", "POST", "/api/trades/orders/active", "application/json",
+            order + "1e-999999999}", 400),
+        Arguments.of("trailing data", "POST", "/api/trades/orders/active", "application/json",
+            order + "\"1.00\"}{\"symbol\":\"X\"}", 400),
+        Arguments.of("NUL in a query symbol", "GET", "/api/trades/orders?symbol=%00", null, null, 400),
+        Arguments.of("a path as a quote symbol", "GET", "/api/quotes/..%2F..%2Fetc%2Fpasswd", null, null, 400),
+        Arguments.of("history before 1970", "GET", "/api/quotes/AAPL/history?since=1969-12-31T00:00:00Z", null, null, 400),
+        Arguments.of("history since a huge number", "GET", "/api/quotes/AAPL/history?since=99999999999999999999", null,
+            null, 400),
+        Arguments.of("an Arabic-Indic order id", "GET", "/api/trades/orders/%D9%A1", null, null, 400),
+        Arguments.of("an Arabic-Indic limit", "GET", "/api/trades/orders?limit=%D9%A1", null, null, 400),
+        Arguments.of("an unknown status", "GET", "/api/trades/orders?status=%00", null, null, 400));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileRequests")
+  void hostileRequestsGetAClearClientErrorNeverA5xx(String name, String method, String path, String contentType,
+      String body, int expected) throws Exception {
+    HttpRequest.Builder request = request(path).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("content-type", contentType);
+    }
+    Reply reply = send(request.build());
+    assertThat(reply.status()).as(reply.body().encode()).isEqualTo(expected);
+    assertThat(reply.body().getJsonObject("error").getString("message")).isNotBlank().hasSizeLessThan(600);
+  }
+
+  @Test
+  void bodyBytesThatAreNotUtf8AreRefused() throws Exception {
+    byte[] body = "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\",\"client_order_id\":\"x\"}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    body[body.length - 3] = (byte) 0xC3; // a lead byte with nothing after it
+    Reply reply = send(request("/api/trades/orders/active").header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().getJsonObject("error").getString("message")).isEqualTo("body: is not valid UTF-8");
+  }
+
+  @Test
+  void malformedChunkedEncodingIsAClientErrorNotAServerFault() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", service.httpPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST /api/trades/orders/active HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: " + com.thortrading.testsupport.TestService.ADMIN + "\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nnot a chunk\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      // Either a 400, or the connection dropped: never a 5xx.
+      assertThat(status == null || status.startsWith("HTTP/1.1 400")).as(String.valueOf(status)).isTrue();
+    }
   }
 }
