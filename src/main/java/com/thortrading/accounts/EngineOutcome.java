@@ -18,6 +18,8 @@ public enum EngineOutcome {
   NOT_FOUND,
   /** The request is not well-formed for the engine. */
   INVALID,
-  /** PostgreSQL or Redis cannot be reached; nothing was written. */
-  UNAVAILABLE
+  /** PostgreSQL or Redis cannot be reached; nothing was written (known: it failed before anything could commit). */
+  UNAVAILABLE,
+  /** A change whose outcome cannot be known (the database went away mid-transaction): it may have happened. */
+  UNKNOWN
 }

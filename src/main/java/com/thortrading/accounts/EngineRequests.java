@@ -26,7 +26,17 @@ final class EngineRequests {
   private EngineRequests() {
   }
 
+  /** A read: whatever failed, nothing was written. */
   static void handle(EventBus bus, Message<JsonObject> message, Function<JsonObject, Future<EngineReply>> action) {
+    handle(bus, message, false, action);
+  }
+
+  /**
+   * @param changes whether the request writes: then a failure after its transaction began may have committed, and
+   *     the reply says the outcome is unknown rather than claim nothing was written
+   */
+  static void handle(EventBus bus, Message<JsonObject> message, boolean changes,
+      Function<JsonObject, Future<EngineReply>> action) {
     Future<EngineReply> reply;
     try {
       reply = action.apply(message.body());
@@ -38,19 +48,51 @@ final class EngineRequests {
       r.orderEvents().forEach(order -> OrderEvents.publish(bus, order));
     }).onFailure(failure -> {
       Optional<String> down = unavailable(failure);
-      if (down.isPresent()) {
+      if (failure instanceof DeadlinePassedException) {
+        LOG.warn("Rolled back on {}: {}", message.address(), failure.getMessage());
+        message.reply(EngineReply.error(EngineOutcome.UNAVAILABLE, "SERVICE_UNAVAILABLE",
+            "The request took too long and was rolled back; nothing was written, try again").toMessage());
+      } else if (down.isPresent() && changes && !nothingWritten(failure)) {
+        LOG.warn("{} on {} mid-change, outcome unknown: {}", down.get(), message.address(), failure.getMessage());
+        message.reply(EngineReply.error(EngineOutcome.UNKNOWN, "OUTCOME_UNKNOWN",
+            down.get() + " while the change was being made; it may or may not have happened").toMessage());
+      } else if (down.isPresent()) {
         LOG.warn("{} on {}: {}", down.get(), message.address(), failure.getMessage());
         message.reply(EngineReply.error(EngineOutcome.UNAVAILABLE, "SERVICE_UNAVAILABLE",
             down.get() + "; nothing was written, try again shortly").toMessage());
       } else {
-        LOG.error("Request on {} failed: {}", message.address(), message.body(), failure);
+        Throwable cause = failure instanceof NotCommittedException && failure.getCause() != null ? failure.getCause()
+            : failure;
+        LOG.error("Request on {} failed: {}", message.address(), message.body(), cause);
         message.fail(500, "internal error");
       }
     });
   }
 
+  /**
+   * Whether the failure is known to have come before anything could commit: Redis (read before the transaction
+   * opens) or no connection to PostgreSQL at all. A connection lost mid-transaction, COMMIT included, is not.
+   */
+  static boolean nothingWritten(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ServiceUnavailableException || t instanceof java.net.ConnectException
+          || t instanceof DeadlinePassedException || t instanceof NotCommittedException) {
+        return true;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("Connection refused") || message.contains("Timeout while waiting for a connection")
+          || message.contains("connection wait queue")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A sentence naming the server that is down, when that is why the request failed. */
   static Optional<String> unavailable(Throwable failure) {
+    if (failure instanceof NotCommittedException && failure.getCause() != null) {
+      return unavailable(failure.getCause());
+    }
     if (failure instanceof ServiceUnavailableException s) {
       return Optional.of(s.service() + " cannot be reached");
     }

@@ -55,7 +55,15 @@ public final class OrderEngine {
   }
 
   public Future<EngineReply> place(OrderRequest request) {
-    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> pool.withTransaction(conn ->
+    return place(request, Optional.empty());
+  }
+
+  /**
+   * Places an order; past {@code deadline} (the caller has stopped waiting) the transaction rolls back instead of
+   * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
+   */
+  public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
+    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> transaction(deadline, conn ->
         store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(request.account()))
             : placeLocked(conn, account.get(), request, quotes, tradable)))));
@@ -258,7 +266,11 @@ public final class OrderEngine {
    *     answered exactly as one that does not exist
    */
   public Future<EngineReply> cancel(long orderId, Optional<String> scope) {
-    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
+    return cancel(orderId, scope, Optional.empty());
+  }
+
+  public Future<EngineReply> cancel(long orderId, Optional<String> scope, Optional<Instant> deadline) {
+    return transaction(deadline, conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -281,7 +293,12 @@ public final class OrderEngine {
    */
   public Future<EngineReply> replace(long orderId, Optional<String> scope, Optional<Long> quantity,
       Optional<BigDecimal> limit, Optional<BigDecimal> stop) {
-    return latestQuotes().compose(quotes -> pool.withTransaction(conn -> store.lockOrder(conn, orderId)
+    return replace(orderId, scope, quantity, limit, stop, Optional.empty());
+  }
+
+  public Future<EngineReply> replace(long orderId, Optional<String> scope, Optional<Long> quantity,
+      Optional<BigDecimal> limit, Optional<BigDecimal> stop, Optional<Instant> deadline) {
+    return latestQuotes().compose(quotes -> transaction(deadline, conn -> store.lockOrder(conn, orderId)
         .map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
@@ -335,8 +352,8 @@ public final class OrderEngine {
   }
 
   public Future<EngineReply> orders(Optional<String> account, Optional<OrderStatus> status, Optional<String> symbol,
-      int limit) {
-    return store.orders(pool, account, status, symbol, limit).map(orders -> {
+      Optional<String> clientOrderId, int limit) {
+    return store.orders(pool, account, status, symbol, clientOrderId, limit).map(orders -> {
       JsonArray list = new JsonArray();
       orders.forEach(o -> list.add(AccountsJson.order(o)));
       return EngineReply.of(EngineOutcome.OK, new JsonObject().put("orders", list));
@@ -352,7 +369,7 @@ public final class OrderEngine {
 
   /** Creates an account and its first API token in one transaction; the reply carries the token's secret. */
   public Future<EngineReply> createAccount(String id, BigDecimal cash, boolean marginEnabled, boolean allowShort) {
-    return pool.withTransaction(conn -> store.createAccount(conn, id, cash, marginEnabled, allowShort)
+    return transaction(Optional.empty(), conn -> store.createAccount(conn, id, cash, marginEnabled, allowShort)
         .compose(created -> created
             ? tokens.create(conn, id, "first token").map(Optional::of)
             : Future.succeededFuture(Optional.<ApiToken.Created>empty())))
@@ -361,6 +378,17 @@ public final class OrderEngine {
                 .put("token_id", String.valueOf(token.get().token().id())).put("token", token.get().secret())))
             : Future.succeededFuture(EngineReply.error(EngineOutcome.CONFLICT, "ACCOUNT_EXISTS",
                 "Account " + id + " already exists")));
+  }
+
+  /** One transaction that commits only while its caller still waits (before {@code deadline}, when there is one). */
+  private <T> Future<T> transaction(Optional<Instant> deadline, java.util.function.Function<SqlConnection, Future<T>> work) {
+    // A failure inside the work comes before COMMIT is sent, so it is known that nothing was written; a failure
+    // of COMMIT itself is not wrapped, and its outcome stays unknown.
+    return pool.withTransaction(conn -> work.apply(conn)
+        .recover(e -> Future.failedFuture(new NotCommittedException(e)))
+        .compose(result -> deadline.isPresent() && options.clock().instant().isAfter(deadline.get())
+            ? Future.failedFuture(new DeadlinePassedException(deadline.get()))
+            : Future.succeededFuture(result)));
   }
 
   private static Optional<Order> within(Optional<Order> order, Optional<String> scope) {

@@ -93,10 +93,12 @@ public final class TradingStore {
 
   /** Newest first; each filter applies only when given. */
   public Future<List<Order>> orders(SqlClient client, Optional<String> account, Optional<OrderStatus> status,
-      Optional<String> symbol, int limit) {
+      Optional<String> symbol, Optional<String> clientOrderId, int limit) {
     return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE ($1::text IS NULL OR account_id = $1) "
-            + "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR symbol = $3) ORDER BY id DESC LIMIT $4")
-        .execute(Tuple.of(account.orElse(null), status.map(Enum::name).orElse(null), symbol.orElse(null), limit))
+            + "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR symbol = $3) "
+            + "AND ($5::text IS NULL OR client_order_id = $5) ORDER BY id DESC LIMIT $4")
+        .execute(Tuple.of(account.orElse(null), status.map(Enum::name).orElse(null), symbol.orElse(null), limit,
+            clientOrderId.orElse(null)))
         .map(rows -> {
           List<Order> orders = new ArrayList<>();
           rows.forEach(row -> orders.add(order(row)));

@@ -98,7 +98,7 @@ public final class HttpServerVerticle extends VerticleBase {
       ctx.next();
     });
     new QuoteApi(redis).mount(router);
-    new TradesApi(vertx, startingCash, guard).mount(router);
+    new TradesApi(vertx, startingCash, guard, edge.engineTimeout(), clock).mount(router);
     // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
     fanout = new SockJsFanout(vertx, fanoutOptions, redis, new BridgeAccess(policy, authenticator),
         new FanoutMetrics(meters));

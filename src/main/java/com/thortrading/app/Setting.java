@@ -44,6 +44,8 @@ public enum Setting {
   ALLOWED_ORIGINS("LIST", "Comma-separated browser origins (https://host[:port]) allowed besides this service's own, "
       + "for the API (CORS) and /eventbus"),
   ORDER_RATE_PER_SECOND("N", "Orders, cancels and replaces a second per token (bursts of twice that); past it: 429"),
+  ENGINE_TIMEOUT_MS("MS", "How long a request waits for the order engine (2000 or more); a change unanswered by "
+      + "then is 504 OUTCOME_UNKNOWN, and rolled back unless it committed in time"),
   AUTH_FAILURES_PER_MINUTE("N", "Bad tokens one address may present a minute (after a burst of 10) before it must wait"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   MAX_QUOTE_AGE_MS("MS", "A quote older than this is not a live price (market orders refused, working orders wait); 0: off"),

@@ -246,6 +246,19 @@ public final class RequestParser {
     return true;
   }
 
+  /** A client_order_id from a query: 1 to 48 printable characters. */
+  public static String clientOrderId(String raw) {
+    Fields f = new Fields(null);
+    String id = raw.length() > MAX_CLIENT_ORDER_ID || !printable(raw) ? null : raw;
+    if (id == null) {
+      f.error("client_order_id", "must be 1 to " + MAX_CLIENT_ORDER_ID + " printable characters (got " + shown(raw) + ")");
+    } else {
+      clientOrderId(f, id);
+    }
+    f.throwIfAny();
+    return id;
+  }
+
   /** A symbol from a URL or a query, normalized; 400 unless it follows the grammar. */
   public static String symbol(String raw) {
     Fields f = new Fields(null);

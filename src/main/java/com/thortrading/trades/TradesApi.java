@@ -21,6 +21,9 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,9 +39,15 @@ public final class TradesApi {
   private final Vertx vertx;
   private final BigDecimal defaultStartingCash;
   private final ApiGuard guard;
-  private final DeliveryOptions requestOptions = new DeliveryOptions().setSendTimeout(10_000);
+  /** How much sooner than the client's answer the engine must commit: room for the reply to travel back. */
+  private static final long DEADLINE_MARGIN_MS = 1_000;
+  private final Duration engineTimeout;
+  private final Clock clock;
 
-  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash, ApiGuard guard) {
+  /** @param engineTimeout how long a client waits for the engine before it is told the outcome is unknown */
+  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash, ApiGuard guard, Duration engineTimeout, Clock clock) {
+    this.engineTimeout = engineTimeout;
+    this.clock = clock;
     this.vertx = vertx;
     this.defaultStartingCash = defaultStartingCash;
     this.guard = guard;
@@ -95,9 +104,16 @@ public final class TradesApi {
   }
 
   private void placeOrder(RoutingContext ctx) {
-    OrderRequest order = RequestParser.order(ctx.body().asString(), guard.actingAccount(ctx));
-    guard.require(ctx, Action.TRADE, Optional.of(order.account()));
-    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(order));
+    OrderRequest parsed = RequestParser.order(ctx.body().asString(), guard.actingAccount(ctx));
+    guard.require(ctx, Action.TRADE, Optional.of(parsed.account()));
+    // Every order has a client_order_id, so whatever happens the client can look it up.
+    String clientOrderId = parsed.clientOrderId().orElseGet(() -> "auto-" + UUID.randomUUID().toString().replace("-", ""));
+    OrderRequest order = new OrderRequest(parsed.account(), parsed.symbol(), parsed.side(), parsed.quantity(),
+        parsed.type(), parsed.limitPrice(), parsed.stopPrice(), parsed.tif(), Optional.of(clientOrderId));
+    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(order), UnaryOperator.identity(), Optional.of(
+        new Change("look it up with GET /api/trades/orders?client_order_id=" + clientOrderId
+            + " (placing it again with the same client_order_id is safe: it is never placed twice)",
+            Optional.of(clientOrderId))));
   }
 
   private void replaceOrder(RoutingContext ctx) {
@@ -109,12 +125,17 @@ public final class TradesApi {
     byId(ctx, Action.TRADE, AccountAddresses.REPLACE_ORDER, request);
   }
 
+  private static Optional<Change> orderChange(long id) {
+    return Optional.of(new Change("GET /api/trades/orders/" + id + " shows the order as it is", Optional.empty()));
+  }
+
   /** A request about one order: only within the caller's scope, so another account's order reads as absent. */
   private void byId(RoutingContext ctx, Action action, String address, JsonObject request) {
     long id = positiveId(ctx, "id");
     guard.require(ctx, action, Optional.empty());
     guard.orderScope(ctx).ifPresent(scope -> request.put("scope", scope));
-    ask(ctx, address, request.put("id", id));
+    ask(ctx, address, request.put("id", id), UnaryOperator.identity(),
+        action == Action.TRADE ? orderChange(id) : Optional.empty());
   }
 
   private void createAccount(RoutingContext ctx) {
@@ -122,7 +143,10 @@ public final class TradesApi {
     RequestParser.NewAccount account = RequestParser.account(ctx.body().asString());
     ask(ctx, AccountAddresses.CREATE_ACCOUNT, new JsonObject().put("id", account.id())
         .put("cash", account.cash().orElse(defaultStartingCash).toPlainString())
-        .put("margin_enabled", account.marginEnabled()).put("allow_short", account.allowShort()));
+        .put("margin_enabled", account.marginEnabled()).put("allow_short", account.allowShort()),
+        UnaryOperator.identity(), Optional.of(new Change("GET /api/accounts/" + account.id()
+            + " shows whether it exists (its first token is then lost: make another with POST /api/accounts/"
+            + account.id() + "/tokens)", Optional.empty())));
   }
 
   private JsonObject account(RoutingContext ctx, Action action) {
@@ -153,6 +177,10 @@ public final class TradesApi {
             + RequestParser.shown(status) + ")");
       }
     }
+    String clientOrderId = ctx.queryParams().get("client_order_id");
+    if (clientOrderId != null && !clientOrderId.isEmpty()) {
+      query.put("client_order_id", RequestParser.clientOrderId(clientOrderId));
+    }
     String symbol = ctx.queryParams().get("symbol");
     if (symbol != null && !symbol.isBlank()) {
       query.put("symbol", RequestParser.symbol(symbol));
@@ -176,27 +204,62 @@ public final class TradesApi {
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject request, UnaryOperator<JsonObject> shape) {
-    vertx.eventBus().<JsonObject>request(address, request, requestOptions).onSuccess(reply -> {
+    ask(ctx, address, request, shape, Optional.empty());
+  }
+
+  /**
+   * Asks the engine and answers the client truthfully.
+   *
+   * @param change for a request that writes: how the client can find out what happened when the service cannot
+   *     know (the engine did not answer in time, or PostgreSQL went away mid-transaction): then the answer is 504
+   *     {@code OUTCOME_UNKNOWN} with that hint, never "nothing was written". The engine is given a deadline a
+   *     little before ours, and rolls back rather than commit for a caller that has gone.
+   */
+  private void ask(RoutingContext ctx, String address, JsonObject request, UnaryOperator<JsonObject> shape,
+      Optional<Change> change) {
+    change.ifPresent(c -> request.put("deadline_ms", clock.millis() + engineTimeout.toMillis() - DEADLINE_MARGIN_MS));
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(engineTimeout.toMillis());
+    vertx.eventBus().<JsonObject>request(address, request, options).onSuccess(reply -> {
       JsonObject body = reply.body().copy();
       EngineOutcome outcome = EngineOutcome.valueOf((String) body.remove("outcome"));
+      if (outcome == EngineOutcome.UNKNOWN) {
+        unknown(ctx, change, body.getJsonObject("error").getString("message"));
+        return;
+      }
       JsonObject shaped = outcome == EngineOutcome.OK || outcome == EngineOutcome.ACCEPTED ? shape.apply(body) : body;
       if (shaped == null) {
         ctx.response().setStatusCode(204).end();
         return;
       }
+      change.flatMap(Change::clientOrderId).ifPresent(id -> shaped.put("client_order_id", id));
       ctx.response().setStatusCode(status(outcome)).putHeader("content-type", "application/json")
           .end(shaped.encode());
     }).onFailure(failure -> {
-      boolean engineAway = failure instanceof ReplyException r
-          && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);
-      if (engineAway) {
-        ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", new JsonObject().put("code", "SERVICE_UNAVAILABLE")
-                .put("message", "The order engine is not answering; nothing was written, try again shortly")).encode());
+      ReplyFailure why = failure instanceof ReplyException r ? r.failureType() : null;
+      if (why == ReplyFailure.NO_HANDLERS) {
+        // Nobody took the request, so nothing can have been written.
+        ctx.fail(503, new IllegalStateException("The order engine is not running; nothing was written, try again "
+            + "shortly"));
+      } else if (why == ReplyFailure.TIMEOUT && change.isPresent()) {
+        unknown(ctx, change, "The order engine did not answer within " + engineTimeout.toMillis() + " ms");
+      } else if (why == ReplyFailure.TIMEOUT) {
+        ctx.fail(503, new IllegalStateException("The order engine did not answer within " + engineTimeout.toMillis()
+            + " ms; try again shortly"));
       } else {
         ctx.fail(500, failure);
       }
     });
+  }
+
+  /** How to find out what became of a change whose outcome is unknown. */
+  private record Change(String lookup, Optional<String> clientOrderId) {
+  }
+
+  private static void unknown(RoutingContext ctx, Optional<Change> change, String what) {
+    JsonObject body = new JsonObject().put("error", new JsonObject().put("code", "OUTCOME_UNKNOWN")
+        .put("message", what + "; it may or may not have happened" + change.map(c -> ": " + c.lookup()).orElse("")));
+    change.flatMap(Change::clientOrderId).ifPresent(id -> body.put("client_order_id", id));
+    ctx.response().setStatusCode(504).putHeader("content-type", "application/json").end(body.encode());
   }
 
   static int status(EngineOutcome outcome) {
@@ -208,6 +271,7 @@ public final class TradesApi {
       case NOT_FOUND -> 404;
       case INVALID -> 400;
       case UNAVAILABLE -> 503;
+      case UNKNOWN -> 504;
     };
   }
 

@@ -43,4 +43,36 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
   public void start() throws Exception {
     pg = EmbeddedPg.start(port, dataDir);
   }
+
+  /**
+   * Freezes the server as a stalled disk or a hung VM would: SIGSTOP to its postmaster and every backend. The
+   * connections stay open and every statement simply waits.
+   */
+  public void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String which) throws Exception {
+    String data = dataDir.toAbsolutePath().toString();
+    java.util.List<ProcessHandle> postmasters = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(data)).orElse(false))
+        .toList();
+    if (postmasters.isEmpty()) {
+      throw new IllegalStateException("no postgres process found for " + data);
+    }
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", which));
+    for (ProcessHandle postmaster : postmasters) {
+      command.add(String.valueOf(postmaster.pid()));
+      postmaster.descendants().forEach(d -> command.add(String.valueOf(d.pid())));
+    }
+    Process kill = new ProcessBuilder(command).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill " + which + " failed");
+    }
+  }
 }
