@@ -29,6 +29,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import com.thortrading.stream.FanoutMetrics;
 import com.thortrading.stream.FanoutOptions;
@@ -102,7 +103,10 @@ public final class HttpServerVerticle extends VerticleBase {
     // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
     fanout = new SockJsFanout(vertx, fanoutOptions, redis, new BridgeAccess(policy, authenticator),
         new FanoutMetrics(meters));
-    router.route("/eventbus/*").handler(new CrossOriginGate(origins, edge.allowedOrigins(), false));
+    // SockJS's HTTP transports (xhr_send, jsonp_send) read their frames from the body: a browser behind a proxy
+    // that blocks websockets falls back to them.
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(4L * fanoutOptions.maxFrameBytes()))
+        .handler(new CrossOriginGate(origins, edge.allowedOrigins(), false));
     router.route("/eventbus/*").subRouter(fanout.router());
     if (meters instanceof PrometheusMeterRegistry) {
       router.get("/metrics").handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))

@@ -53,6 +53,7 @@ public final class SockJsFanout {
   private static final long SWEEP_MS = 500;
   private static final long REVOCATION_CHECK_MS = 2_000;
   private static final int MAX_WAITING_FRAMES = 64;
+  private static final long CLOSE_GRACE_MS = 1_000;
 
   private final Vertx vertx;
   private final FanoutOptions options;
@@ -133,6 +134,7 @@ public final class SockJsFanout {
     }
     if (frame.length() > options.maxFrameBytes()) {
       session.refuse(null, "frame_too_large", "Frames may be at most " + options.maxFrameBytes() + " bytes");
+      session.close(1009, "frame too large");
       return;
     }
     BridgeFrames.Inbound in;
@@ -516,6 +518,9 @@ public final class SockJsFanout {
     void close(int code, String reason) {
       forget(this);
       socket.close(code, reason);
+      // A client that stopped reading never takes its close frame, so a polite close never ends; after a grace
+      // second the connection is reset, which also frees what the kernel holds for it.
+      vertx.setTimer(CLOSE_GRACE_MS, t -> ConnectionReset.reset(socket));
     }
   }
 }

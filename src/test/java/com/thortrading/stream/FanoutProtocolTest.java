@@ -137,19 +137,27 @@ class FanoutProtocolTest {
     client.register("quotes.L4");
     client.register("quotes.L1");
     client.register("quotes." + "X".repeat(300));
-    client.send(new JsonObject().put("type", "register").put("address", "quotes.BIG").put("body", "x".repeat(2000)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 4);
+    await().atMost(Duration.ofSeconds(5)).until(() -> client.errs().size() == 3);
     assertThat(client.errs()).extracting(f -> f.getString("body"))
-        .containsExactly("max_registrations", "address_already_registered", "address_too_long", "frame_too_large");
+        .containsExactly("max_registrations", "address_already_registered", "address_too_long");
     assertThat(client.closed.get()).isFalse();
 
-    // Four refusals so far; the limit is ten, so the seventh of these closes the socket.
+    // Three refusals so far; the limit is ten, so the eighth of these closes the socket.
     for (int i = 0; i < 10 && !client.closed.get(); i++) {
       client.socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "orders.place").encode());
     }
     await().atMost(Duration.ofSeconds(5)).untilTrue(client.closed);
     assertThat(client.closeReason).isEqualTo("too many refused frames");
     assertThat(client.errs()).hasSizeBetween(10, 11);
+  }
+
+  @Test
+  void aFrameOverTheLimitGetsAnErrFrameAndTheSocketIsClosed() {
+    BridgeTestClient client = connect(null);
+    client.send(new JsonObject().put("type", "register").put("address", "quotes.BIG").put("body", "x".repeat(2000)));
+    await().atMost(Duration.ofSeconds(5)).untilTrue(client.closed);
+    assertThat(client.errs()).extracting(f -> f.getString("body")).containsExactly("frame_too_large");
+    assertThat(client.closeReason).isEqualTo("frame too large");
   }
 
   @Test

@@ -114,6 +114,9 @@ class FanoutSlowClientTest {
       }
     });
     StalledWebSocket slow;
+    long pingsOfSlow = -1;
+    long droppedAt = 0;
+    java.util.concurrent.atomic.AtomicBoolean slowConnectionGone = new java.util.concurrent.atomic.AtomicBoolean();
     long heapBefore;
     long heapDuring;
     try {
@@ -128,10 +131,20 @@ class FanoutSlowClientTest {
             + "\"headers\":{\"authorization\":\"" + TestService.ADMIN + "\"}}");
       }
       phase.set(besideSlow);
+      StalledWebSocket stalled = slow;
+      // It keeps pinging (so no idle timeout will save the server), but reads nothing.
+      pingsOfSlow = service.vertx().setPeriodic(300, t -> {
+        try {
+          stalled.sendText("{\"type\":\"ping\"}");
+        } catch (java.io.IOException e) {
+          slowConnectionGone.set(true);
+        }
+      });
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
         maxQueued.accumulateAndGet((long) metric("thortrading_fanout_queued"), Math::max);
         return metric("thortrading_fanout_slow_disconnects_total") >= 1;
       });
+      droppedAt = System.nanoTime();
       heapDuring = usedHeapAfterGc();
     } finally {
       service.vertx().cancelTimer(timer);
@@ -152,10 +165,13 @@ class FanoutSlowClientTest {
     assertThat(p99Beside).as("normal client's p99 latency beside the slow client, ms")
         .isLessThanOrEqualTo(Math.max(2 * p99Alone, p99Alone + 200));
 
-    // The server forgot it at once: no more writes, nothing held for it. (Its close frame, reason "too slow",
-    // waits in the connection behind data it never took; a client that reads again gets it.)
+    // The server forgot it at once: no more writes, nothing held for it; and its TCP connection is reset within
+    // seconds, though the client keeps pinging and never takes its close frame.
     assertThat(metric("thortrading_fanout_clients")).isEqualTo(1);
     assertThat(metric("thortrading_fanout_registrations")).isEqualTo(SYMBOLS);
+    await().atMost(Duration.ofSeconds(5)).untilTrue(slowConnectionGone);
+    assertThat(Duration.ofNanos(System.nanoTime() - droppedAt)).isLessThan(Duration.ofSeconds(5));
+    service.vertx().cancelTimer(pingsOfSlow);
     slow.close();
     service.vertx().cancelTimer(pings);
     assertThat(normal.closed.get()).isFalse();
