@@ -25,8 +25,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -115,7 +113,9 @@ public final class HttpServerVerticle extends VerticleBase {
             ctx.next();
           }).handler(PrometheusScrapingHandler.create(metersName));
     }
-    router.get("/health").handler(io.vertx.ext.web.healthchecks.HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.get("/health").handler(new HealthRoute(vertx, HEALTH_TIMEOUT_MS)
+        .check("redis", redis::ping)
+        .check("postgres", () -> pg.query("SELECT 1").execute()));
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
@@ -145,23 +145,7 @@ public final class HttpServerVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private HealthChecks healthChecks() {
-    HealthChecks checks = HealthChecks.create(vertx);
-    // Open to anyone, so it names what is down and nothing more: the reasons (addresses, ports) go to the log.
-    checks.register("redis", HEALTH_TIMEOUT_MS, promise -> redis.ping()
-        .onSuccess(v -> promise.tryComplete(Status.OK()))
-        .onFailure(e -> {
-          LOG.warn("Health: Redis does not answer: {}", e.getMessage());
-          promise.tryComplete(Status.KO());
-        }));
-    checks.register("postgres", HEALTH_TIMEOUT_MS, promise -> pg.query("SELECT 1").execute()
-        .onSuccess(v -> promise.tryComplete(Status.OK()))
-        .onFailure(e -> {
-          LOG.warn("Health: PostgreSQL does not answer: {}", e.getMessage());
-          promise.tryComplete(Status.KO());
-        }));
-    return checks;
-  }
+
 
   /**
    * Every failure becomes the API's JSON error. A client's mistake is one INFO line, never a stack trace; an

@@ -142,6 +142,25 @@ class HonestOutcomesTest {
     assertThat(byClientOrderId("frozen-0")).hasSize(1);
   }
 
+  @Test
+  void healthSaysPostgresIsDownWhenItHangsRatherThanFailing() throws Exception {
+    PG.pause();
+    try {
+      HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + service.httpPort() + "/health")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(503);
+      JsonObject body = new JsonObject(health.body());
+      assertThat(body.getString("status")).isEqualTo("DOWN");
+      assertThat(body.getJsonArray("checks").stream().map(JsonObject.class::cast)
+          .filter(c -> c.getString("id").equals("postgres")).findFirst().orElseThrow().getString("status"))
+          .isEqualTo("DOWN");
+    } finally {
+      PG.resume();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + service.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+  }
+
   /** Whether the engine's late work is done: no transaction of the service is still open in PostgreSQL. */
   private static boolean engineIdle() throws Exception {
     try (var db = java.sql.DriverManager.getConnection(PG.url().replace("postgresql://postgres@", "jdbc:postgresql://"),
