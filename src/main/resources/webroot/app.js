@@ -177,9 +177,24 @@ function isAuthFailure(err) {
 
 // --- connection -----------------------------------------------------------------------------------------
 
+/**
+ * The SockJS transports the page may use, from an optional ?transports=xhr-streaming,xhr-polling in its address
+ * (say where a proxy refuses websockets); null, the default, lets SockJS pick (websocket first).
+ */
+function transportsFromAddress() {
+  const value = new URLSearchParams(location.search).get('transports');
+  if (value === null) return null;
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name);
+  return names.length ? names : null;
+}
+
 function connect() {
   closeBus();
-  const b = new EventBus('/eventbus', { vertxbus_reconnect_delay_min: 500, vertxbus_reconnect_delay_max: 5000 });
+  const options = { vertxbus_reconnect_delay_min: 500, vertxbus_reconnect_delay_max: 5000 };
+  // The EventBus hands its options object to every new SockJS(url, null, options) it makes, reconnects included.
+  const transports = transportsFromAddress();
+  if (transports) options.transports = transports;
+  const b = new EventBus('/eventbus', options);
   // Before the socket opens: every register frame, also those sent again after a reconnect, carries the token.
   b.defaultHeaders = { authorization: 'Bearer ' + auth.token };
   b.enableReconnect(true);
@@ -232,6 +247,15 @@ function setConnection(status, cls) {
   const el = $('#connection');
   el.textContent = status;
   el.className = 'conn ' + (cls || status);
+  // While live, the badge tells which SockJS transport carries the stream (websocket, xhr-streaming, …).
+  const transport = status === 'live' && bus && bus.sockJSConn ? bus.sockJSConn.transport : null;
+  if (transport) {
+    el.dataset.transport = transport;
+    el.title = 'Live stream from the server (' + transport + ')';
+  } else {
+    delete el.dataset.transport;
+    el.title = 'Live stream from the server';
+  }
 }
 
 function isOpen() {

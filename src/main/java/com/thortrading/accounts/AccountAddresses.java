@@ -10,6 +10,8 @@ public final class AccountAddresses {
   public static final String LIST_ORDERS = "orders.list";
   public static final String GET_ACCOUNT = "accounts.get";
   public static final String CREATE_ACCOUNT = "accounts.create";
+  /** An account's order events after a sequence number: {@code {"account", "since_seq", "limit"}}. */
+  public static final String LIST_EVENTS = "orders.replay";
   public static final String CREATE_TOKEN = "accounts.tokens.create";
   public static final String LIST_TOKENS = "accounts.tokens.list";
   public static final String REVOKE_TOKEN = "accounts.tokens.revoke";

@@ -28,11 +28,11 @@ public final class AccountTokensVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>consumer(AccountAddresses.CREATE_TOKEN, m -> EngineRequests.handle(bus, m, true,
-            body -> create(body.getString("account"), body.getString("label", "")))).completion(),
+            body -> create(body.getString("account"), body.getString("label", "")), none -> { })).completion(),
         bus.<JsonObject>consumer(AccountAddresses.LIST_TOKENS, m -> EngineRequests.handle(bus, m,
             body -> list(body.getString("account")))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.REVOKE_TOKEN, m -> EngineRequests.handle(bus, m, true,
-            body -> revoke(body.getString("account"), body.getLong("token_id")))).completion()));
+            body -> revoke(body.getString("account"), body.getLong("token_id")), none -> { })).completion()));
   }
 
   private Future<EngineReply> create(String account, String label) {

@@ -28,7 +28,7 @@ final class EngineRequests {
 
   /** A read: whatever failed, nothing was written. */
   static void handle(EventBus bus, Message<JsonObject> message, Function<JsonObject, Future<EngineReply>> action) {
-    handle(bus, message, false, action);
+    handle(bus, message, false, action, events -> { });
   }
 
   /**
@@ -36,7 +36,7 @@ final class EngineRequests {
    *     the reply says the outcome is unknown rather than claim nothing was written
    */
   static void handle(EventBus bus, Message<JsonObject> message, boolean changes,
-      Function<JsonObject, Future<EngineReply>> action) {
+      Function<JsonObject, Future<EngineReply>> action, java.util.function.Consumer<java.util.List<JsonObject>> committed) {
     Future<EngineReply> reply;
     try {
       reply = action.apply(message.body());
@@ -45,7 +45,7 @@ final class EngineRequests {
     }
     reply.onSuccess(r -> {
       message.reply(r.toMessage());
-      r.orderEvents().forEach(order -> OrderEvents.publish(bus, order));
+      committed.accept(r.orderEvents());
     }).onFailure(failure -> {
       Optional<String> down = unavailable(failure);
       if (failure instanceof DeadlinePassedException) {

@@ -63,7 +63,7 @@ public final class OrderEngine {
    * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
    */
   public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
-    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> transaction(deadline, conn ->
+    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> changes(deadline, conn ->
         store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(request.account()))
             : placeLocked(conn, account.get(), request, quotes, tradable)))));
@@ -212,7 +212,12 @@ public final class OrderEngine {
 
   /** Like {@link #matchWorking(long, Quote)} with the quotes already read, for a matcher trying several orders. */
   public Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
-    return pool.withTransaction(conn -> store.lockOrder(conn, orderId).compose(found -> {
+    return pool.withTransaction(conn -> matchLocked(conn, orderId, quote, quotes)
+        .compose(changed -> store.appendEvents(conn, changed)));
+  }
+
+  private Future<List<JsonObject>> matchLocked(SqlConnection conn, long orderId, Quote quote, Map<String, Quote> quotes) {
+    return store.lockOrder(conn, orderId).compose(found -> {
       if (found.isEmpty() || found.get().status() != OrderStatus.WORKING) {
         return Future.succeededFuture(List.<JsonObject>of());
       }
@@ -239,13 +244,22 @@ public final class OrderEngine {
                 filled.isEmpty() ? Future.succeededFuture(List.<JsonObject>of())
                     : execute(conn, filled.get(), fill, applied).map(v -> List.of(AccountsJson.order(filled.get()))));
           }));
-    }));
+    });
   }
 
   /** Expires working DAY orders placed before {@code close}; returns them as changed. */
   public Future<List<JsonObject>> expireDayOrders(Instant close) {
-    return store.expireDayOrders(pool, close.atOffset(ZoneOffset.UTC))
-        .map(orders -> orders.stream().map(AccountsJson::order).toList());
+    return pool.withTransaction(conn -> store.expireDayOrders(conn, close.atOffset(ZoneOffset.UTC))
+        .map(orders -> orders.stream().map(AccountsJson::order).toList())
+        .compose(expired -> store.appendEvents(conn, expired)));
+  }
+
+  /** An account's order events after {@code sinceSeq}, oldest first: what a client missed while away. */
+  public Future<EngineReply> events(String account, long sinceSeq, int limit) {
+    return store.account(pool, account).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(noSuchAccount(account))
+        : store.eventsSince(pool, account, sinceSeq, limit).map(events -> EngineReply.of(EngineOutcome.OK,
+            new JsonObject().put("events", new JsonArray(events)))));
   }
 
   /** Working orders, oldest first, for the matcher's book. */
@@ -270,7 +284,7 @@ public final class OrderEngine {
   }
 
   public Future<EngineReply> cancel(long orderId, Optional<String> scope, Optional<Instant> deadline) {
-    return transaction(deadline, conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
+    return changes(deadline, conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -298,7 +312,7 @@ public final class OrderEngine {
 
   public Future<EngineReply> replace(long orderId, Optional<String> scope, Optional<Long> quantity,
       Optional<BigDecimal> limit, Optional<BigDecimal> stop, Optional<Instant> deadline) {
-    return latestQuotes().compose(quotes -> transaction(deadline, conn -> store.lockOrder(conn, orderId)
+    return latestQuotes().compose(quotes -> changes(deadline, conn -> store.lockOrder(conn, orderId)
         .map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
@@ -378,6 +392,13 @@ public final class OrderEngine {
                 .put("token_id", String.valueOf(token.get().token().id())).put("token", token.get().secret())))
             : Future.succeededFuture(EngineReply.error(EngineOutcome.CONFLICT, "ACCOUNT_EXISTS",
                 "Account " + id + " already exists")));
+  }
+
+  /** Like {@link #transaction}, with the reply's order changes written to the outbox before it commits. */
+  private Future<EngineReply> changes(Optional<Instant> deadline,
+      java.util.function.Function<SqlConnection, Future<EngineReply>> work) {
+    return transaction(deadline, conn -> work.apply(conn).compose(reply -> store.appendEvents(conn, reply.orderEvents())
+        .map(events -> new EngineReply(reply.outcome(), reply.body(), events))));
   }
 
   /** One transaction that commits only while its caller still waits (before {@code deadline}, when there is one). */

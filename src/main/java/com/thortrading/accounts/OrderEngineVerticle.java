@@ -19,9 +19,11 @@ import java.util.function.Function;
 public final class OrderEngineVerticle extends VerticleBase {
 
   private final OrderEngine engine;
+  private final OrderEventsOutbox outbox;
 
-  public OrderEngineVerticle(OrderEngine engine) {
+  public OrderEngineVerticle(OrderEngine engine, OrderEventsOutbox outbox) {
     this.engine = engine;
+    this.outbox = outbox;
   }
 
   @Override
@@ -43,6 +45,9 @@ public final class OrderEngineVerticle extends VerticleBase {
                 Optional.ofNullable(body.getString("status")).map(OrderStatus::valueOf),
                 Optional.ofNullable(body.getString("symbol")), Optional.ofNullable(body.getString("client_order_id")),
                 body.getInteger("limit", 100)))).completion(),
+        bus.<JsonObject>consumer(AccountAddresses.LIST_EVENTS, m -> handle(m,
+            body -> engine.events(body.getString("account"), body.getLong("since_seq", 0L),
+                body.getInteger("limit", 1000)))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.GET_ACCOUNT, m -> handle(m,
             body -> engine.account(body.getString("id")))).completion(),
         bus.<JsonObject>consumer(AccountAddresses.CREATE_ACCOUNT, m -> change(m,
@@ -56,7 +61,7 @@ public final class OrderEngineVerticle extends VerticleBase {
   }
 
   private void change(Message<JsonObject> message, Function<JsonObject, Future<EngineReply>> action) {
-    EngineRequests.handle(vertx.eventBus(), message, true, action);
+    EngineRequests.handle(vertx.eventBus(), message, true, action, events -> outbox.publish(vertx.eventBus(), events));
   }
 
   private static Optional<String> scope(JsonObject body) {

@@ -42,7 +42,10 @@ public final class OrderMatchingVerticle extends VerticleBase {
   private final Map<String, Quote> nextQuote = new HashMap<>();
   private long expiryTimer = -1;
 
-  public OrderMatchingVerticle(OrderEngine engine, SessionClock session, Clock clock) {
+  private final OrderEventsOutbox outbox;
+
+  public OrderMatchingVerticle(OrderEngine engine, SessionClock session, Clock clock, OrderEventsOutbox outbox) {
+    this.outbox = outbox;
     this.engine = engine;
     this.session = session;
     this.clock = clock;
@@ -111,7 +114,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
       for (Order order : candidates) {
         chain = chain.compose(v -> engine.matchWorking(order.id(), quote, quotes)
             .map(changed -> {
-              changed.forEach(json -> OrderEvents.publish(vertx.eventBus(), json));
+              outbox.publish(vertx.eventBus(), changed);
               return (Void) null;
             })
             .recover(e -> {
@@ -138,7 +141,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
       if (!expired.isEmpty()) {
         LOG.info("Expired {} DAY orders at the session close {}", expired.size(), close);
       }
-      expired.forEach(order -> OrderEvents.publish(vertx.eventBus(), order));
+      outbox.publish(vertx.eventBus(), expired);
       return null;
     });
   }

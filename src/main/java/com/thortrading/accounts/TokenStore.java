@@ -67,7 +67,7 @@ public final class TokenStore {
   /** Which of these token ids are still live (exist and are not revoked). */
   public Future<Set<Long>> live(SqlClient client, Collection<Long> ids) {
     return client.preparedQuery("SELECT id FROM api_tokens WHERE id = ANY($1) AND revoked_at IS NULL")
-        .execute(Tuple.of(ids.toArray(new Long[0]))).map(rows -> {
+        .execute(Tuple.tuple().addArrayOfLong(ids.toArray(new Long[0]))).map(rows -> {
           Set<Long> live = new HashSet<>();
           rows.forEach(row -> live.add(row.getLong("id")));
           return live;

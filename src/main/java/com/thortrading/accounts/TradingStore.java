@@ -205,7 +205,7 @@ public final class TradingStore {
   }
 
   /** Expires every working DAY order placed before {@code close}; returns them. */
-  public Future<List<Order>> expireDayOrders(SqlClient client, java.time.OffsetDateTime close) {
+  public Future<List<Order>> expireDayOrders(SqlConnection client, java.time.OffsetDateTime close) {
     return client.preparedQuery("UPDATE orders SET status = 'EXPIRED', updated_at = now() WHERE status = 'WORKING' "
             + "AND tif = 'DAY' AND created_at < $1 RETURNING " + ORDER_COLUMNS)
         .execute(Tuple.of(close))
@@ -221,6 +221,62 @@ public final class TradingStore {
     return conn.preparedQuery("UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 "
             + "AND status IN ('NEW', 'WORKING') RETURNING " + ORDER_COLUMNS)
         .execute(Tuple.of(id, status.name())).map(rows -> first(rows).map(TradingStore::order));
+  }
+
+  /**
+   * Writes order changes to the outbox inside the caller's transaction, each with its account's next sequence
+   * number (which also locks the account row, so numbers never interleave or skip); returns the events as
+   * published: the order JSON with {@code seq}.
+   */
+  public Future<List<JsonObject>> appendEvents(SqlConnection conn, List<JsonObject> orders) {
+    Future<List<JsonObject>> all = Future.succeededFuture(new ArrayList<>());
+    for (JsonObject order : orders) {
+      all = all.compose(events -> conn.preparedQuery("WITH next AS (UPDATE accounts SET event_seq = event_seq + 1 "
+              + "WHERE id = $1 RETURNING id, event_seq) INSERT INTO order_events (account_id, seq, order_id, body) "
+              + "SELECT id, event_seq, $2, $3::jsonb || jsonb_build_object('seq', event_seq) FROM next RETURNING seq")
+          .execute(Tuple.of(order.getString("account"), order.getLong("id"), order))
+          .map(rows -> {
+            // Published as built here (the stored copy is the same JSON, as PostgreSQL orders its keys).
+            events.add(order.copy().put("seq", rows.iterator().next().getLong("seq")));
+            return events;
+          }));
+    }
+    return all;
+  }
+
+  /** An account's events after {@code sinceSeq}, oldest first. */
+  public Future<List<JsonObject>> eventsSince(SqlClient client, String account, long sinceSeq, int limit) {
+    return client.preparedQuery("SELECT body FROM order_events WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+        .execute(Tuple.of(account, sinceSeq, limit)).map(rows -> {
+          List<JsonObject> events = new ArrayList<>();
+          rows.forEach(row -> events.add(jsonBody(row)));
+          return events;
+        });
+  }
+
+  /** Events committed at least {@code olderThanMs} ago and never marked published: a node died before publishing. */
+  public Future<List<JsonObject>> unpublishedEvents(SqlClient client, long olderThanMs, int limit) {
+    return client.preparedQuery("SELECT body FROM order_events WHERE published_at IS NULL "
+            + "AND created_at < now() - make_interval(secs => $1 / 1000.0) ORDER BY created_at, account_id, seq LIMIT $2")
+        .execute(Tuple.of(olderThanMs, limit)).map(rows -> {
+          List<JsonObject> events = new ArrayList<>();
+          rows.forEach(row -> events.add(jsonBody(row)));
+          return events;
+        });
+  }
+
+  /** Marks events published, in one statement. */
+  public Future<Void> markPublished(SqlClient client, List<JsonObject> events) {
+    String[] accounts = events.stream().map(e -> e.getString("account")).toArray(String[]::new);
+    Long[] seqs = events.stream().map(e -> e.getLong("seq")).toArray(Long[]::new);
+    return client.preparedQuery("UPDATE order_events e SET published_at = now() FROM unnest($1::text[], $2::bigint[]) "
+            + "AS p(account_id, seq) WHERE e.account_id = p.account_id AND e.seq = p.seq AND e.published_at IS NULL")
+        .execute(Tuple.tuple().addArrayOfString(accounts).addArrayOfLong(seqs)).mapEmpty();
+  }
+
+  private static JsonObject jsonBody(Row row) {
+    Object body = row.getValue("body");
+    return body instanceof JsonObject json ? json : new JsonObject(String.valueOf(body));
   }
 
   private static Optional<Row> first(RowSet<Row> rows) {

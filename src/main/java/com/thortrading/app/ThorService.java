@@ -2,6 +2,7 @@ package com.thortrading.app;
 
 import com.thortrading.accounts.AccountTokensVerticle;
 import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.OrderEventsOutbox;
 import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.accounts.TokenStore;
 import com.thortrading.accounts.EngineOptions;
@@ -106,9 +107,11 @@ public final class ThorService implements AutoCloseable {
         OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
             config.limitWithoutQuote()), tokens);
-        vertx.deployVerticle(new OrderEngineVerticle(engine)).await();
+        OrderEventsOutbox outbox = new OrderEventsOutbox(pg, new TradingStore());
+        vertx.deployVerticle(outbox).await();
+        vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();
         vertx.deployVerticle(new AccountTokensVerticle(pg, new TradingStore(), tokens)).await();
-        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), clock)).await();
+        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), clock, outbox)).await();
       }
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         // One subscriber per node: it feeds this node's matcher and fan-out, local only.

@@ -7,6 +7,7 @@ import com.thortrading.livedata.QuoteJson;
 import com.thortrading.accounts.Principal;
 import com.thortrading.accounts.TokenAuthenticator;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,6 +55,8 @@ public final class SockJsFanout {
   private static final long REVOCATION_CHECK_MS = 2_000;
   private static final int MAX_WAITING_FRAMES = 64;
   private static final long CLOSE_GRACE_MS = 1_000;
+  private static final int REPLAY_PAGE = 1_000;
+  private static final int MAX_REPLAY = 10_000;
 
   private final Vertx vertx;
   private final FanoutOptions options;
@@ -182,6 +185,11 @@ public final class SockJsFanout {
           + " addresses");
       return;
     }
+    Optional<Optional<Long>> sinceSeq = sinceSeq(in.headers().get("since_seq"));
+    if (sinceSeq.isEmpty()) {
+      session.refuse(address, "invalid_header", "since_seq must be a whole number from 0 on");
+      return;
+    }
     Optional<String> token = BridgeAccess.token(in.headers(), session.socketHeaders());
     if (token.isEmpty()) {
       session.refuse(address, "access_denied", "register needs a token: send the header "
@@ -196,7 +204,7 @@ public final class SockJsFanout {
       // Signed in already, with this very token (checked above); revocation closes the socket, so no re-check.
       if (access.mayFollow(session.principal, parsed.get())) {
         session.addresses.add(address);
-        follow(session, parsed.get(), address);
+        follow(session, parsed.get(), address, sinceSeq.get());
       } else {
         session.refuse(address, "access_denied", "This token may not follow " + address);
       }
@@ -214,12 +222,20 @@ public final class SockJsFanout {
         session.refuse(address, done.succeeded() ? "access_denied" : "service_unavailable", refusal.get());
       } else {
         session.addresses.add(address);
-        follow(session, parsed.get(), address);
+        follow(session, parsed.get(), address, sinceSeq.get());
       }
       while (!session.signingIn && !session.waiting.isEmpty() && sessions.contains(session)) {
         onFrame(session, session.waiting.poll());
       }
     }));
+  }
+
+  /** The since_seq header: empty when malformed, else present or not. */
+  private static Optional<Optional<Long>> sinceSeq(String header) {
+    if (header == null) {
+      return Optional.of(Optional.empty());
+    }
+    return header.matches("[0-9]{1,18}") ? Optional.of(Optional.of(Long.parseLong(header))) : Optional.empty();
   }
 
   /** Why the socket may not follow the address with this token, or empty when it may (signing it in). */
@@ -250,14 +266,57 @@ public final class SockJsFanout {
     return Optional.empty();
   }
 
-  private void follow(Session session, BridgeAddress parsed, String address) {
+  private void follow(Session session, BridgeAddress parsed, String address, Optional<Long> sinceSeq) {
     if (parsed instanceof BridgeAddress.OrderEvents events) {
-      accounts.computeIfAbsent(events.account(), AccountFeed::new).sessions.add(session);
+      AccountFeed feed = accounts.computeIfAbsent(events.account(), AccountFeed::new);
+      feed.sessions.add(session);
+      sinceSeq.ifPresent(since -> replay(session, feed, address, since));
       return;
     }
     String symbol = ((BridgeAddress.Quotes) parsed).symbol();
     symbols.computeIfAbsent(symbol, SymbolFeed::new).sessions.add(session);
     snapshot(session, symbol, address);
+  }
+
+  /**
+   * What the socket missed since {@code since}, then the live events, with no gap and no duplicate: live events
+   * are held while the missed ones are read (after the feed's consumer is in place, so nothing falls between),
+   * and an event is delivered only when its {@code seq} is newer than the last one this socket got.
+   */
+  private void replay(Session session, AccountFeed feed, String address, long since) {
+    session.lastSeq.put(address, since);
+    session.held.put(address, new java.util.ArrayList<>());
+    feed.consumer.completion().compose(v -> missed(feed.account, since, new java.util.ArrayList<>()))
+        .onComplete(done -> onLoop(() -> {
+          List<JsonObject> held = session.held.remove(address);
+          if (!sessions.contains(session) || !session.addresses.contains(address) || held == null) {
+            return;
+          }
+          if (done.failed()) {
+            session.socket.write(BridgeFrames.err(address, "replay_failed", "The events since " + since
+                + " cannot be read now (" + done.cause().getMessage() + "); live events follow, ask again later"));
+          } else {
+            done.result().forEach(e -> session.deliverEvent(address, e));
+          }
+          held.forEach(e -> session.deliverEvent(address, e));
+        }));
+  }
+
+  /** The account's events after {@code since}, a page at a time, up to {@link #MAX_REPLAY}. */
+  private Future<List<JsonObject>> missed(String account, long since, List<JsonObject> sofar) {
+    return vertx.eventBus().<JsonObject>request(AccountAddresses.LIST_EVENTS, new JsonObject().put("account", account)
+        .put("since_seq", since).put("limit", REPLAY_PAGE)).compose(reply -> {
+          io.vertx.core.json.JsonArray page = reply.body().getJsonArray("events");
+          if (page == null) {
+            return Future.failedFuture(reply.body().getJsonObject("error", new JsonObject()).getString("message",
+                "no events"));
+          }
+          page.forEach(e -> sofar.add((JsonObject) e));
+          if (page.size() < REPLAY_PAGE || sofar.size() >= MAX_REPLAY) {
+            return Future.succeededFuture(sofar);
+          }
+          return missed(account, sofar.get(sofar.size() - 1).getLong("seq"), sofar);
+        });
   }
 
   private void onLoop(Runnable action) {
@@ -312,6 +371,8 @@ public final class SockJsFanout {
       return;
     }
     session.lastQuoteAt.remove(address);
+    session.lastSeq.remove(address);
+    session.held.remove(address);
     BridgeAddress.parse(address).ifPresent(parsed -> {
       if (parsed instanceof BridgeAddress.Quotes q) {
         SymbolFeed feed = symbols.get(q.symbol());
@@ -421,11 +482,8 @@ public final class SockJsFanout {
       this.address = AccountAddresses.orderEvents(account);
       // Not local: the engine may run on another node of the cluster.
       this.consumer = vertx.eventBus().consumer(address, m -> {
-        String frame = BridgeFrames.rec(address, m.body());
-        // Keyed by order: a slow client may skip an order's intermediate states, never another order's update.
-        String key = address + "#" + m.body().getValue("id");
         for (Session session : sessions) {
-          session.deliver(key, frame);
+          session.deliverEvent(address, m.body());
         }
       });
     }
@@ -456,6 +514,10 @@ public final class SockJsFanout {
     /** The token this socket signed in with, and who it is; null until its first register is admitted. */
     String token;
     Principal principal;
+    /** The newest order event's seq given to this socket, per account address: replay + stream exact. */
+    final Map<String, Long> lastSeq = new HashMap<>();
+    /** Live order events held while a replay is read, per account address. */
+    final Map<String, List<JsonObject>> held = new HashMap<>();
     /** Timestamp of the newest quote given to this socket, per address: what makes snapshot + stream exact. */
     final Map<String, Instant> lastQuoteAt = new HashMap<>();
     int violations;
@@ -482,6 +544,23 @@ public final class SockJsFanout {
       }
       lastQuoteAt.put(address, at);
       deliver(address, frame);
+    }
+
+    void deliverEvent(String address, JsonObject event) {
+      List<JsonObject> waiting = held.get(address);
+      if (waiting != null) {
+        waiting.add(event);
+        return;
+      }
+      Object seq = event.getValue("seq");
+      if (seq instanceof Number n) {
+        if (n.longValue() <= lastSeq.getOrDefault(address, 0L)) {
+          return; // already given (a replay and the stream met, or the outbox published it twice)
+        }
+        lastSeq.put(address, n.longValue());
+      }
+      // Keyed by order: a slow client may skip an order's intermediate states, never another order's update.
+      deliver(address + "#" + event.getValue("id"), BridgeFrames.rec(address, event));
     }
 
     void deliver(String key, String frame) {

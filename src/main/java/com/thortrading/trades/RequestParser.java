@@ -279,6 +279,18 @@ public final class RequestParser {
   }
 
   /** A whole number from a query, within bounds: ASCII digits only. */
+  public static long boundedLong(String field, String text, long min, long max) {
+    String t = text.strip();
+    if (t.matches("[0-9]{1,18}")) {
+      long n = Long.parseLong(t);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    }
+    throw new InvalidRequestException(field, "must be a whole number from " + min + " on (got " + shown(text) + ")");
+  }
+
+  /** A whole number from a query, within bounds: ASCII digits only. */
   public static int boundedInt(String field, String text, int min, int max) {
     String t = text.strip();
     if (t.matches("[0-9]{1,9}")) {

@@ -66,6 +66,7 @@ public final class TradesApi {
     router.get("/api/whoami").handler(this::whoami);
     router.post("/api/trades/orders/active").handler(guard.orderRate()).handler(this::placeOrder);
     router.get("/api/trades/orders").handler(this::listOrders);
+    router.get("/api/trades/events").handler(this::events);
     router.get("/api/trades/orders/:id").handler(ctx -> byId(ctx, Action.LIST_ORDERS, AccountAddresses.GET_ORDER,
         new JsonObject()));
     router.patch("/api/trades/orders/:id").handler(guard.orderRate()).handler(this::replaceOrder);
@@ -157,6 +158,21 @@ public final class TradesApi {
 
   private JsonObject tokensRequest(RoutingContext ctx) {
     return new JsonObject().put("account", account(ctx, Action.MANAGE_TOKENS).getString("id"));
+  }
+
+  /** An account's order events after {@code since_seq}, oldest first: what a client missed while away. */
+  private void events(RoutingContext ctx) {
+    String named = ctx.queryParams().get("account");
+    Optional<String> account = named == null || named.isBlank() ? Optional.empty()
+        : Optional.of(RequestParser.accountId("account", named));
+    guard.require(ctx, Action.LIST_ORDERS, account);
+    String since = ctx.queryParams().get("since_seq");
+    String limit = ctx.queryParams().get("limit");
+    ask(ctx, AccountAddresses.LIST_EVENTS, new JsonObject()
+        .put("account", account.orElseGet(() -> guard.actingAccount(ctx)))
+        .put("since_seq", since == null || since.isBlank() ? 0L
+            : RequestParser.boundedLong("since_seq", since, 0, Long.MAX_VALUE / 2))
+        .put("limit", limit == null || limit.isBlank() ? MAX_LIST : RequestParser.boundedInt("limit", limit, 1, MAX_LIST)));
   }
 
   private void listOrders(RoutingContext ctx) {

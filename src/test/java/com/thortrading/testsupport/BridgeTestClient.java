@@ -34,9 +34,18 @@ public final class BridgeTestClient {
   }
 
   public void register(String address) {
+    register(address, new JsonObject());
+  }
+
+  /** A register with headers of its own (such as since_seq), besides the authorization. */
+  public void register(String address, JsonObject headers) {
     JsonObject frame = new JsonObject().put("type", "register").put("address", address);
+    JsonObject all = headers.copy();
     if (authorization != null) {
-      frame.put("headers", new JsonObject().put("authorization", authorization));
+      all.put("authorization", authorization);
+    }
+    if (!all.isEmpty()) {
+      frame.put("headers", all);
     }
     send(frame);
   }

@@ -394,8 +394,9 @@ class TradesApiTest {
     Reply rejected = order(limit(account, "EVT", "SELL", 5, "5.00"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
-    assertThat(events.get(0)).isEqualTo(filled.order());
-    assertThat(events.get(1)).isEqualTo(rejected.order());
+    // Each event is the order as the reply showed it, plus the account's next sequence number.
+    assertThat(events.get(0)).isEqualTo(filled.order().copy().put("seq", 1L));
+    assertThat(events.get(1)).isEqualTo(rejected.order().copy().put("seq", 2L));
   }
 
   // --- outages ------------------------------------------------------------------------------------------
