@@ -279,6 +279,36 @@ public final class TradingStore {
     return body instanceof JsonObject json ? json : new JsonObject(String.valueOf(body));
   }
 
+  /** Every account, for an audit. */
+  public Future<List<Account>> accounts(SqlClient client) {
+    return client.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts ORDER BY id").execute().map(rows -> {
+      List<Account> accounts = new ArrayList<>();
+      rows.forEach(row -> accounts.add(account(row)));
+      return accounts;
+    });
+  }
+
+  /** Every order of an account, oldest first, for an audit. */
+  public Future<List<Order>> allOrders(SqlClient client, String account) {
+    return client.preparedQuery("SELECT " + ORDER_COLUMNS + " FROM orders WHERE account_id = $1 ORDER BY id")
+        .execute(Tuple.of(account)).map(rows -> {
+          List<Order> orders = new ArrayList<>();
+          rows.forEach(row -> orders.add(order(row)));
+          return orders;
+        });
+  }
+
+  /** Every fill of an account, for an audit. */
+  public Future<List<AccountAudit.Fill>> fills(SqlClient client, String account) {
+    return client.preparedQuery("SELECT order_id, symbol, side, quantity, price FROM fills WHERE account_id = $1 "
+            + "ORDER BY id").execute(Tuple.of(account)).map(rows -> {
+              List<AccountAudit.Fill> fills = new ArrayList<>();
+              rows.forEach(row -> fills.add(new AccountAudit.Fill(row.getLong("order_id"), row.getString("symbol"),
+                  Side.valueOf(row.getString("side")), row.getLong("quantity"), row.getBigDecimal("price"))));
+              return fills;
+            });
+  }
+
   private static Optional<Row> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
   }

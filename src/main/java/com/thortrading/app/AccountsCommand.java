@@ -1,5 +1,6 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.LedgerVerifier;
 import com.thortrading.accounts.AccountsSchema;
 import com.thortrading.accounts.ApiToken;
 import com.thortrading.accounts.Money;
@@ -42,7 +43,10 @@ final class AccountsCommand {
     BiFunction<Pool, String, Future<Result>> action;
     String account;
     try {
-      if (command instanceof ConfigLoader.NewAccount a) {
+      if (command instanceof ConfigLoader.Verify) {
+        account = "(every account)";
+        action = (pool, url) -> commands.verify(pool);
+      } else if (command instanceof ConfigLoader.NewAccount a) {
         account = RequestParser.accountId("--id", a.id());
         BigDecimal cash = a.cash().map(c -> RequestParser.cash("--cash", c)).orElse(config.startingCash());
         if (a.allowShort() && !a.margin()) {
@@ -72,8 +76,8 @@ final class AccountsCommand {
         Pool pool = PgBuilder.pool().connectingTo(servers.pgUrl()).using(vertx).build();
         AccountsSchema.prepare(vertx, pool, servers.pgUrl(), config.startingCash()).await(60, TimeUnit.SECONDS);
         Result result = action.apply(pool, servers.pgUrl()).await(30, TimeUnit.SECONDS);
-        (result.exitCode() == 0 ? out : new PrintWriter(System.err, true)).println(
-            result.exitCode() == 0 ? result.text() : "thortrading: " + result.text());
+        boolean report = result.exitCode() == 0 || command instanceof ConfigLoader.Verify;
+        (report ? out : new PrintWriter(System.err, true)).println(report ? result.text() : "thortrading: " + result.text());
         return result.exitCode();
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -105,6 +109,11 @@ final class AccountsCommand {
             : new Result(0, "Created " + (request.margin() ? "margin" : "cash") + " account " + id
                 + (request.allowShort() ? " (short selling allowed)" : "") + " with " + Money.text(cash) + " cash in "
                 + url + "\n" + shown(token.get())));
+  }
+
+  private Future<Result> verify(Pool pool) {
+    return LedgerVerifier.all(pool, accounts).map(report -> new Result(report.violations().isEmpty() ? 0 : 1,
+        report.text()));
   }
 
   private Future<Result> createToken(Pool pool, String account, String label) {

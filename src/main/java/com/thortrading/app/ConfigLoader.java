@@ -36,7 +36,11 @@ public final class ConfigLoader {
   }
 
   /** An operator command that works on the database directly and exits. */
-  public sealed interface Command permits NewAccount, NewToken, ListTokens, RevokeToken {
+  public sealed interface Command permits NewAccount, NewToken, ListTokens, RevokeToken, Verify {
+  }
+
+  /** {@code verify}: audits every account's books against its fills. */
+  public record Verify() implements Command {
   }
 
   /** {@code accounts create --id ID [--cash AMOUNT] [--margin] [--allow-short]}. */
@@ -98,6 +102,9 @@ public final class ConfigLoader {
     ParseResult group = parsed.subcommand();
     if (group == null) {
       return Optional.empty();
+    }
+    if (group.commandSpec().name().equals("verify")) {
+      return Optional.of(new Verify());
     }
     ParseResult sub = group.subcommand();
     if (sub == null) {
@@ -167,6 +174,13 @@ public final class ConfigLoader {
     tokens.addSubcommand("list", new CommandLine(tokenList));
     tokens.addSubcommand("revoke", new CommandLine(tokenRevoke));
     spec.addSubcommand("tokens", new CommandLine(tokens));
+
+    CommandSpec verify = CommandSpec.create().name("verify");
+    verify.mixinStandardHelpOptions(true);
+    verify.usageMessage().description("Audits every account in the configured PostgreSQL: cash, positions and "
+        + "filled quantities against the fills, no negative cash or forbidden shorts, working orders within what the "
+        + "account holds. Prints each violation; exits 1 if there is one, 0 if the books agree.");
+    spec.addSubcommand("verify", new CommandLine(verify));
     return spec;
   }
 

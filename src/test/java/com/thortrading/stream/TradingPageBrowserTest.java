@@ -7,6 +7,14 @@ import com.thortrading.app.ThorService;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -18,7 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,9 +37,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -43,7 +57,9 @@ import redis.clients.jedis.Jedis;
  * without a token it shows only a sign-in box; it signs in through a {@code #token=} link or the box, and a bad or
  * revoked token brings the box back with the server's reason; it never shows another account's orders; prices
  * move, a symbol added in the page streams, an order from the ticket fills and the account follows, and the page
- * streams again after the server restarts. Screenshots go to target/screenshots.
+ * streams again after the server restarts. Behind a proxy that refuses websockets, the page streams over SockJS's
+ * HTTP transports ({@code ?transports=xhr-streaming} or {@code xhr-polling}, or SockJS's own fallback), and says
+ * which on its connection badge. Screenshots go to target/screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TradingPageBrowserTest {
@@ -112,9 +128,18 @@ class TradingPageBrowserTest {
     Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
+  /** The text of the first match; found again when the page re-rendered it meanwhile (the orders table does). */
   private static String text(String css) {
-    List<WebElement> found = browser.findElements(By.cssSelector(css));
-    return found.isEmpty() ? "" : found.get(0).getText();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        List<WebElement> found = browser.findElements(By.cssSelector(css));
+        return found.isEmpty() ? "" : found.get(0).getText();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static String base() {
@@ -303,8 +328,176 @@ class TradingPageBrowserTest {
     screenshot("7-only-own-orders");
   }
 
-  @Test
+  /** Headers that concern one hop only: the proxy neither forwards them nor answers with them. */
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+      "content-length");
+
+  /**
+   * A reverse proxy in front of the service, as some corporate proxies are: plain HTTP passes (streamed both
+   * ways, so xhr-streaming works, and with the browser's Host, so the page's origin stays the service's own), but
+   * every websocket upgrade is refused with 403.
+   */
+  private static final class NoWebSocketProxy implements AutoCloseable {
+    final Vertx vertx = Vertx.vertx();
+    final AtomicInteger refusedUpgrades = new AtomicInteger();
+    final int port;
+
+    NoWebSocketProxy(int target) throws Exception {
+      io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+          new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(target),
+          new PoolOptions().setHttp1MaxSize(32));
+      HttpServer server = vertx.createHttpServer().requestHandler((HttpServerRequest in) -> {
+        if ("websocket".equalsIgnoreCase(in.getHeader("upgrade"))) {
+          refusedUpgrades.incrementAndGet();
+          in.response().setStatusCode(403).end("This proxy does not allow websockets");
+          return;
+        }
+        in.pause();
+        RequestOptions options = new RequestOptions().setMethod(in.method()).setURI(in.uri());
+        in.headers().forEach((name, value) -> {
+          if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+            options.addHeader(name, value);
+          }
+        });
+        client.request(options)
+            .compose(out -> {
+              String length = in.getHeader("content-length");
+              if (length != null) {
+                out.putHeader("content-length", length);
+              } else if (in.method() != HttpMethod.GET && in.method() != HttpMethod.HEAD) {
+                out.setChunked(true);
+              }
+              return out.send(in);
+            })
+            .onSuccess(answer -> {
+              HttpServerResponse response = in.response().setStatusCode(answer.statusCode());
+              answer.headers().forEach((name, value) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                  response.headers().add(name, value);
+                }
+              });
+              String length = answer.getHeader("content-length");
+              if (length != null) {
+                response.putHeader("content-length", length);
+              } else {
+                response.setChunked(true);
+              }
+              answer.pipeTo(response);
+            })
+            .onFailure(e -> {
+              if (!in.response().headWritten()) {
+                in.response().setStatusCode(502).end(String.valueOf(e));
+              } else {
+                in.response().reset();
+              }
+            });
+      });
+      port = server.listen(0, "127.0.0.1").await().actualPort();
+    }
+
+    String base() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * Behind a proxy that refuses the websocket upgrade, the page streams over SockJS's HTTP transports: the one
+   * named in its address ({@code ?transports=...}), or, without it, the one SockJS falls back to after the refused
+   * websocket. The badge names the transport, prices move, and orders placed outside the page show up through the
+   * stream, not a REST refresh.
+   */
+  @ParameterizedTest(name = "?transports={0} -> {1}")
+  @CsvSource({"xhr-streaming, xhr-streaming", "xhr-polling, xhr-polling", "'', xhr-streaming"})
   @Order(4)
+  void thePageStreamsOverSockJsHttpTransportsWhenAProxyRefusesWebsockets(String asked, String expected)
+      throws Exception {
+    Token token = newToken("paper", "browser test: behind a proxy, " + (asked.isEmpty() ? "default" : asked));
+    try (NoWebSocketProxy proxy = new NoWebSocketProxy(port)) {
+      String page = proxy.base() + "/" + (asked.isEmpty() ? "" : "?transports=" + asked);
+      browser.get("about:blank");
+      browser.get(page + "#token=" + token.secret());
+      await().atMost(Duration.ofSeconds(5)).until(() -> text("#signed-in-account").equals("paper"));
+      // The token leaves the address bar; the transports stay (a reload keeps them).
+      assertThat(browser.getCurrentUrl()).isEqualTo(page);
+      await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+      WebElement badge = browser.findElement(By.id("connection"));
+      assertThat(badge.getAttribute("data-transport")).isEqualTo(expected);
+      assertThat(badge.getAttribute("title")).contains(expected);
+      // The SockJS object itself says so: a page that kept to the websocket fails here.
+      assertThat(js("return bus.sockJSConn.transport")).isEqualTo(expected);
+      // A page told which transports to use never tries the websocket; without it, SockJS tries it first.
+      if (asked.isEmpty()) {
+        assertThat(proxy.refusedUpgrades.get()).isPositive();
+      } else {
+        assertThat(proxy.refusedUpgrades.get()).isZero();
+      }
+
+      waitForPriceChange("AAPL", Duration.ofSeconds(5));
+      waitForPriceChange("MSFT", Duration.ofSeconds(5));
+      // The frames the page sent (the register frames with the token) went as HTTP POSTs to .../xhr_send.
+      assertThat((String) js("return performance.getEntriesByType('resource').map((e) => e.name).join(' ')"))
+          .containsPattern("/eventbus/[^/ ]+/[^/ ]+/xhr_send\\?");
+      await().atMost(Duration.ofSeconds(5)).until(() -> text("#cash").matches("[0-9.]+"));
+
+      // An order placed outside the page (the account's own script): only the stream can show it, then its cancel.
+      long resting = placeOrder(token.secret(), new JsonObject().put("symbol", "MSFT").put("side", "BUY")
+          .put("quantity", 1).put("order_type", "LMT").put("limit_price", "1.00").put("tif", "GTC"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(resting).equals("WORKING"));
+      expect(200, call(as(token.secret(), "/api/trades/orders/" + resting).DELETE()));
+      await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(resting).equals("CANCELED"));
+
+      // An order from the ticket (REST through the proxy) fills.
+      WebElement symbol = browser.findElement(By.id("t-symbol"));
+      symbol.clear();
+      symbol.sendKeys("MSFT");
+      WebElement quantity = browser.findElement(By.id("t-quantity"));
+      quantity.clear();
+      quantity.sendKeys("2");
+      new Select(browser.findElement(By.id("t-side"))).selectByVisibleText("BUY");
+      new Select(browser.findElement(By.id("t-type"))).selectByVisibleText("MKT");
+      browser.findElement(By.id("t-submit")).click();
+      await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: BUY 2 MSFT at "));
+
+      // An outside limit order that a published quote fills reaches the page live.
+      // A symbol of this run only, so no quote of another run has crossed the limit already.
+      String xsym = switch (asked) {
+        case "xhr-streaming" -> "XFBS";
+        case "xhr-polling" -> "XFBP";
+        default -> "XFBD";
+      };
+      try (Jedis jedis = REDIS.jedis()) {
+        jedis.hset("live_data:latest:quotes", xsym, "{\"symbol\":\"" + xsym + "\",\"last\":\"20.40\","
+            + "\"bid\":\"20.35\",\"ask\":\"20.50\",\"timestamp\":\"" + java.time.Instant.now() + "\"}");
+        long limit = placeOrder(token.secret(), new JsonObject().put("symbol", xsym).put("side", "BUY")
+            .put("quantity", 3).put("order_type", "LMT").put("limit_price", "20.00").put("tif", "GTC"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(limit).equals("WORKING"));
+        jedis.publish("live_data:quotes:" + xsym, "{\"symbol\":\"" + xsym + "\",\"last\":\"19.95\","
+            + "\"bid\":\"19.90\",\"ask\":\"19.98\",\"timestamp\":\"" + java.time.Instant.now().plusSeconds(1)
+            + "\"}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(limit).equals("FILLED"));
+        assertThat(text("#orders tbody tr[data-order-id='" + limit + "'] td:nth-child(7)")).isEqualTo("20.00");
+      }
+
+      // Still live on the same transport; and the proxy does refuse websockets, from this very page too.
+      assertThat(text("#connection")).isEqualTo("live");
+      assertThat(badge.getAttribute("data-transport")).isEqualTo(expected);
+      assertThat(((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+          + "const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/eventbus/websocket');"
+          + "ws.onopen = () => { ws.close(); done('open'); }; ws.onclose = (e) => done('closed ' + e.code);"))
+          .isEqualTo("closed 1006");
+      screenshot("8-behind-proxy-" + (asked.isEmpty() ? "default" : asked));
+      browser.get("about:blank"); // before the proxy goes
+    }
+  }
+
+  @Test
+  @Order(5)
   void traderSeesPricesMoveAddsASymbolTradesAndSurvivesARestart() throws Exception {
     Token token = newToken("paper", "browser test");
     openWithLink(token.secret());
