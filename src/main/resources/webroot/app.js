@@ -27,8 +27,17 @@ const state = {
   accountData: null,
   orders: new Map(),
   ordersHandler: null,
+  // The highest order-event seq applied for state.account (null: none yet), and which account's list is shown:
+  // both start again with every sign-in, sign-out and account switch (a new epoch drops answers of the old one).
+  ordersSeq: null,
+  ordersEpoch: 0,
 };
 let bus = null;
+
+// What the order stream did, for a look from the console (and the browser test): events applied, stale or
+// duplicate ones ignored, loads of the orders list over REST, and the since_seq of each register (null: none).
+const thorStats = { applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0, registrations: [] };
+window.thorStats = thorStats;
 
 function loadSymbols() {
   try {
@@ -207,9 +216,8 @@ function connect() {
     state.ordersHandler = null;
     setConnection('live');
     state.symbols.forEach(followQuotes);
-    followOrders();
+    followOrders(); // replays what happened to the orders while the socket was down, or loads the list afresh
     refreshAccount();
-    refreshOrders();
     if (state.selected) loadChart(state.selected);
   };
   b.onclose = (event) => {
@@ -303,24 +311,77 @@ function unfollowQuotes(symbol) {
   if (handler && isOpen()) bus.unregisterHandler('quotes.' + symbol, handler);
 }
 
+/**
+ * Follows the order events of the account. Every event carries seq, numbered 1, 2, 3, ... per account, and the
+ * page applies an event only when its seq is above the last one applied (state.ordersSeq).
+ *
+ * Once the page has applied an event, every register (a reconnect, a retry) sends since_seq = that seq: the
+ * server first replays, in order, every event after it (what happened while the socket was down), then the live
+ * ones, and the orders list is not loaded again.
+ *
+ * Before any event (sign-in, account switch, or no order changed since), there is no seq to start from, as the
+ * REST list carries none. Then the page registers without since_seq first and loads the list over REST right
+ * after, and the two are merged order by order (refreshOrders): an event that races the load is applied when it
+ * comes and is not overwritten by an older copy in the list (the newer updated_at wins), and an event older than
+ * the list is followed by the later events of that same order, so every row ends at its latest state. The first
+ * event applied then gives the seq the next reconnect starts from. (One window stays open, as the list carries no
+ * seq: the server takes the register once it has checked the token, so a change committed after the list was read
+ * but before the register took effect, a few milliseconds, is in neither. Until the first event, a reconnect
+ * registers and loads the list again the same way.)
+ */
 function followOrders() {
   if (!isOpen() || !state.account) return;
   const b = bus;
   const account = state.account;
+  const since = state.ordersSeq;
   const handler = (err, message) => {
     if (bus !== b || !state.ordersHandler || state.ordersHandler.handler !== handler) return;
     if (err) {
+      if (err.failureType === 'replay_failed') {
+        // The server cannot read the missed events now (live ones follow): the REST list stands in for them.
+        refreshOrders();
+        return;
+      }
       showResult('Cannot follow orders of ' + account + ': ' + (err.message || err.failureType), false);
       if (isAuthFailure(err)) recheckToken();
       if (err.failureType === 'service_unavailable') retryLater('orders.events.' + account, handler, followOrders);
       return;
     }
-    // Shown as received: the server sends this address only the orders of this account.
-    upsertOrder(message.body);
-    refreshAccount();
+    // The server sends this address only the orders of this account.
+    onOrderEvent(message.body);
   };
   state.ordersHandler = { account, handler };
-  bus.registerHandler('orders.events.' + account, handler);
+  if (since === null) {
+    bus.registerHandler('orders.events.' + account, handler);
+    noteRegistration(null);
+    refreshOrders();
+  } else {
+    // Merged by the client with bus.defaultHeaders (the token).
+    bus.registerHandler('orders.events.' + account, { since_seq: String(since) }, handler);
+    noteRegistration(since);
+  }
+}
+
+function noteRegistration(since) {
+  thorStats.registrations.push(since);
+  if (thorStats.registrations.length > 20) thorStats.registrations.shift();
+}
+
+/** An order event of the followed account: applied when newer than the last one applied, else ignored. */
+function onOrderEvent(order) {
+  const seq = order ? order.seq : undefined;
+  if (!Number.isSafeInteger(seq) || seq < 1 || (state.ordersSeq !== null && seq <= state.ordersSeq)) {
+    thorStats.ignored++; // a duplicate, one older than what the page shows, or one without a seq
+    return;
+  }
+  state.ordersSeq = seq;
+  thorStats.applied++;
+  thorStats.lastSeq = seq;
+  thorStats.appliedSeqs.push(seq);
+  if (thorStats.appliedSeqs.length > 200) thorStats.appliedSeqs.shift();
+  state.orders.set(order.id, order);
+  renderOrdersSoon(); // a replay brings many at once: one render, one account refresh
+  refreshAccountSoon();
 }
 
 function unfollowOrders() {
@@ -471,6 +532,24 @@ function drawChart() {
 
 // --- account, positions, orders -------------------------------------------------------------------------
 
+/** Refreshes the account once for a burst of order events: one call at a time, and one more if more came. */
+const accountRefresh = { running: false, again: false };
+async function refreshAccountSoon() {
+  if (accountRefresh.running) {
+    accountRefresh.again = true;
+    return;
+  }
+  accountRefresh.running = true;
+  try {
+    do {
+      accountRefresh.again = false;
+      await refreshAccount();
+    } while (accountRefresh.again);
+  } finally {
+    accountRefresh.running = false;
+  }
+}
+
 async function refreshAccount() {
   if (!state.account) return;
   const account = state.account;
@@ -518,19 +597,50 @@ function renderPositions() {
   if (state.accountData) $('#net-liq').textContent = Dec.add(state.accountData.cash, marketValue);
 }
 
+/**
+ * Loads the latest orders over REST and merges them into what the page shows: an order the page already has in a
+ * newer state (an event that came while the list was read) keeps it, and orders the list does not hold (placed
+ * since, or older than its 50) stay.
+ */
 async function refreshOrders() {
   if (!state.account) return;
   const account = state.account;
+  const epoch = state.ordersEpoch;
+  thorStats.ordersLoads++;
   try {
     const { status, body } = await api('/api/trades/orders?limit=50&account=' + encodeURIComponent(account));
-    if (status === 200 && account === state.account) {
-      state.orders = new Map(body.orders.map((o) => [o.id, o]));
+    if (status === 200 && account === state.account && epoch === state.ordersEpoch) {
+      const merged = new Map(state.orders);
+      for (const order of body.orders) {
+        const shown = merged.get(order.id);
+        if (!shown || updatedAt(shown) <= updatedAt(order)) merged.set(order.id, order);
+      }
+      state.orders = merged;
       renderOrders();
     }
   } catch (e) { /* signed out, or offline */ }
 }
 
+function updatedAt(order) {
+  const t = Date.parse(order.updated_at);
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/** Renders the orders table once after a burst of changes. */
+let ordersRenderPending = false;
+function renderOrdersSoon() {
+  if (ordersRenderPending) return;
+  ordersRenderPending = true;
+  setTimeout(() => {
+    ordersRenderPending = false;
+    renderOrders();
+  }, 0);
+}
+
+/** An order as a REST reply gives it (without seq): shown unless the page has a newer state of it already. */
 function upsertOrder(order) {
+  const shown = state.orders.get(order.id);
+  if (shown && updatedAt(shown) > updatedAt(order)) return;
   state.orders.set(order.id, order);
   renderOrders();
 }
@@ -656,18 +766,26 @@ function changeAccount() {
   unfollowOrders();
   state.account = account;
   state.accountData = null;
-  state.orders = new Map();
+  forgetOrders();
   renderOrders();
-  followOrders();
+  followOrders(); // no seq for this account yet: registers, then loads its list
+  if (!isOpen()) refreshOrders(); // meanwhile; the register on reconnect loads it again
   refreshAccount();
-  refreshOrders();
+}
+
+/** Forgets the orders shown and the last seq applied: they were another account's, or another sign-in's. */
+function forgetOrders() {
+  state.orders = new Map();
+  state.ordersSeq = null;
+  state.ordersEpoch++;
+  thorStats.lastSeq = null;
 }
 
 /** Clears everything one account's session showed, so the next sign-in starts blank. */
 function resetAccountView() {
   state.account = null;
   state.accountData = null;
-  state.orders = new Map();
+  forgetOrders();
   state.quotes = {};
   state.updatedAt = {};
   state.selected = null;

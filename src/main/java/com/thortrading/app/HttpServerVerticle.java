@@ -89,6 +89,9 @@ public final class HttpServerVerticle extends VerticleBase {
     OriginPolicy origins = new OriginPolicy(edge.allowedOrigins());
 
     Router router = Router.router(vertx);
+    // Separate routes: a body handler must be the first handler of its route.
+    router.route("/api/*").handler(HttpServerVerticle::noForms);
+    router.route("/eventbus/*").handler(HttpServerVerticle::noForms);
     router.route("/api/*").handler(TradesApi.bodyHandler())
         .handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
         .handler(guard.authenticate()).handler(ApiGuard.jsonBodies());
@@ -126,7 +129,17 @@ public final class HttpServerVerticle extends VerticleBase {
     // reading, since its close frame waits behind the data it never took.
     HttpServerOptions options = new HttpServerOptions()
         .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(router)
+    return vertx.createHttpServer(options).requestHandler(request -> {
+          // A malformed escape (%ZZ) makes the router itself throw: answer it before the router sees it.
+          if (BAD_ESCAPE.matcher(request.uri()).find()) {
+            LOG.info("{} refused: 400 malformed escape in the path", request.method());
+            request.response().setStatusCode(400).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("error", new JsonObject().put("code", "BAD_REQUEST")
+                    .put("message", "The address has a malformed %-escape")).encode());
+            return;
+          }
+          router.handle(request);
+        })
         // Connection-level garbage (broken chunking, a reset mid-request) is the client's business: no trace.
         .exceptionHandler(e -> LOG.debug("Connection error: {}", e.toString()))
         .listen(port, host).onSuccess(s -> server = s);
@@ -195,6 +208,25 @@ public final class HttpServerVerticle extends VerticleBase {
     String message = cause != null && cause.getMessage() != null ? printable(cause.getMessage()) : "Request failed";
     LOG.info("{} refused: {} {}", what, clientStatus, message);
     error(ctx, clientStatus, clientStatus == 404 ? "NOT_FOUND" : "BAD_REQUEST", message);
+  }
+
+  private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+  /**
+   * No route takes a form or a multipart body (SockJS's jsonp_send posts a form, and only POSTs it); refused before
+   * the body handler, which would otherwise fail on a form sent with another method.
+   */
+  private static void noForms(RoutingContext ctx) {
+    String type = String.valueOf(ctx.request().getHeader("content-type")).toLowerCase(java.util.Locale.ROOT).strip();
+    boolean form = type.startsWith("application/x-www-form-urlencoded");
+    boolean jsonpSend = form && ctx.request().method() == io.vertx.core.http.HttpMethod.POST
+        && ctx.request().path().endsWith("/jsonp_send");
+    if (type.startsWith("multipart/") || form && !jsonpSend) {
+      ctx.fail(new com.thortrading.trades.ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+          "Send the body as Content-Type: application/json"));
+      return;
+    }
+    ctx.next();
   }
 
   /** Netty's word for bytes that are not HTTP (broken chunking, bad headers): the client's fault, not ours. */

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -59,7 +60,9 @@ import redis.clients.jedis.Jedis;
  * move, a symbol added in the page streams, an order from the ticket fills and the account follows, and the page
  * streams again after the server restarts. Behind a proxy that refuses websockets, the page streams over SockJS's
  * HTTP transports ({@code ?transports=xhr-streaming} or {@code xhr-polling}, or SockJS's own fallback), and says
- * which on its connection badge. Screenshots go to target/screenshots.
+ * which on its connection badge. When its socket goes away while orders change, the page registers again with the
+ * last seq it applied and shows the replayed changes, in order, without loading the orders list again, and it
+ * ignores an event it already has. Screenshots go to target/screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TradingPageBrowserTest {
@@ -496,8 +499,119 @@ class TradingPageBrowserTest {
     }
   }
 
+  /** The account's order events after {@code since}, oldest first, as GET /api/trades/events gives them. */
+  private static List<JsonObject> eventsSince(String token, long since) throws Exception {
+    JsonArray events = expect(200, call(as(token, "/api/trades/events?since_seq=" + since).GET()))
+        .getJsonArray("events");
+    return events.stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static long number(String script) {
+    return ((Number) js(script)).longValue();
+  }
+
+  /** The page's own loads of the orders list, as the browser recorded its requests. */
+  private static long ordersListRequests() {
+    return number("return performance.getEntriesByType('resource')"
+        + ".filter((e) => /\\/api\\/trades\\/orders\\?/.test(e.name)).length");
+  }
+
+  private static long placeLimitFarBelow(String token, String symbol) throws Exception {
+    return placeOrder(token, new JsonObject().put("symbol", symbol).put("side", "BUY").put("quantity", 1)
+        .put("order_type", "LMT").put("limit_price", "1.00").put("tif", "GTC"));
+  }
+
+  private static void cancel(String token, long id) throws Exception {
+    expect(200, call(as(token, "/api/trades/orders/" + id).DELETE()));
+  }
+
+  /**
+   * The page's socket goes away while the account's orders change: when it reconnects, it registers with the last
+   * seq it applied, the server replays what it missed, and the table shows every change with its final status,
+   * applied in seq order, with no load of the orders list over REST. An event it already has changes nothing.
+   */
   @Test
   @Order(5)
+  void afterItsSocketDropsThePageShowsTheReplayedOrderChangesAndIgnoresDuplicates() throws Exception {
+    Token token = newToken("paper", "browser test: replay after a drop");
+    String secret = token.secret();
+    openWithLink(secret);
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#cash").matches("[0-9.]+"));
+    js("performance.setResourceTimingBufferSize(10000)");
+    // The first register carries no since_seq (there is none yet): the orders list came over REST, once.
+    assertThat(js("return JSON.stringify(thorStats.registrations)")).isEqualTo("[null]");
+    await().atMost(Duration.ofSeconds(5)).until(() -> ordersListRequests() == 1);
+    assertThat(number("return thorStats.ordersLoads")).isEqualTo(1);
+
+    // An order placed outside the page reaches it over the stream: the page now knows the account's newest seq.
+    long before = placeLimitFarBelow(secret, "MSFT");
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(before).equals("WORKING")
+        && js("return thorStats.lastSeq") != null && eventsSince(secret, number("return thorStats.lastSeq")).isEmpty());
+    long seen = number("return thorStats.lastSeq");
+    long applied = number("return thorStats.applied");
+
+    // The socket goes away; the client reconnects by itself after its delay, made 4 s here so the changes below
+    // all happen while it is down.
+    js("bus.reconnectDelayMin = 4000; bus.reconnectDelayMax = 4000; bus.randomizationFactor = 0;"
+        + "bus.sockJSConn.close();");
+    await().atMost(Duration.ofSeconds(3)).until(() -> text("#connection").equals("reconnecting"));
+    cancel(secret, before);
+    long gone = placeLimitFarBelow(secret, "AAPL");
+    cancel(secret, gone);
+    long filled = placeOrder(secret, new JsonObject().put("symbol", "MSFT").put("side", "BUY").put("quantity", 1)
+        .put("order_type", "MKT"));
+    long resting = placeLimitFarBelow(secret, "SPY");
+    assertThat(text("#connection")).as("still down after the changes").isEqualTo("reconnecting");
+    assertThat(orderRowStatus(before)).isEqualTo("WORKING");
+    assertThat(orderRowStatus(gone)).isEmpty();
+    assertThat(orderRowStatus(filled)).isEmpty();
+    assertThat(orderRowStatus(resting)).isEmpty();
+    screenshot("9-socket-down");
+
+    // Live again: every change shows, with its final status.
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#connection").equals("live"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(before).equals("CANCELED")
+        && orderRowStatus(gone).equals("CANCELED") && orderRowStatus(filled).equals("FILLED")
+        && orderRowStatus(resting).equals("WORKING"));
+    screenshot("10-replayed");
+    // It was the replay: the page registered with since_seq = the last seq it had applied, applied exactly the
+    // events the server has after it, in seq order, and never loaded the orders list again.
+    assertThat(js("return JSON.stringify(thorStats.registrations)")).isEqualTo("[null," + seen + "]");
+    List<JsonObject> missed = eventsSince(secret, seen);
+    List<Long> seqs = missed.stream().map(e -> e.getLong("seq")).toList();
+    assertThat(seqs).hasSizeGreaterThanOrEqualTo(5) // before cancelled, gone placed and cancelled, filled, resting
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(seen + 1, seen + seqs.size()).boxed()
+            .toList());
+    assertThat(((List<?>) js("return thorStats.appliedSeqs.filter((s) => s > " + seen + ")")).stream()
+        .map(s -> ((Number) s).longValue()).toList()).isEqualTo(seqs);
+    assertThat(number("return thorStats.applied")).isEqualTo(applied + seqs.size());
+    assertThat(number("return thorStats.ordersLoads")).isEqualTo(1);
+    assertThat(ordersListRequests()).isEqualTo(1);
+
+    // An event published again (the placing of `gone`, WORKING: applied, it would bring the row back) changes
+    // nothing: neither published again on the service's bus, nor handed to the page's handler a second time.
+    JsonObject stale = missed.stream().filter(e -> e.getLong("id") == gone).findFirst().orElseThrow();
+    assertThat(stale.getString("status")).isNotEqualTo("CANCELED");
+    long appliedNow = number("return thorStats.applied");
+    long ignoredNow = number("return thorStats.ignored");
+    service.vertx().eventBus().publish("orders.events.paper", stale);
+    js("bus.handlers['orders.events.paper'].forEach((h) => h(null, {type: 'rec', address: 'orders.events.paper',"
+        + " body: " + stale.encode() + "}))");
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() ->
+        orderRowStatus(gone).equals("CANCELED") && number("return thorStats.applied") == appliedNow);
+    assertThat(number("return thorStats.ignored")).isGreaterThanOrEqualTo(ignoredNow + 1);
+
+    // And the stream goes on: a new change shows live, with the next seq.
+    cancel(secret, resting);
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(resting).equals("CANCELED"));
+    assertThat(number("return thorStats.lastSeq")).isEqualTo(seen + seqs.size() + 1);
+    assertThat(ordersListRequests()).isEqualTo(1);
+    assertThat(text("#connection")).isEqualTo("live");
+  }
+
+  @Test
+  @Order(6)
   void traderSeesPricesMoveAddsASymbolTradesAndSurvivesARestart() throws Exception {
     Token token = newToken("paper", "browser test");
     openWithLink(token.secret());
