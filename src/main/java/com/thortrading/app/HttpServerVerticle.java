@@ -127,8 +127,12 @@ public final class HttpServerVerticle extends VerticleBase {
     router.route().failureHandler(this::failure);
     // Read-idle: a client that sends nothing (no pings) is dead or frozen. Only this drops a socket that stopped
     // reading, since its close frame waits behind the data it never took.
+    // A websocket message may be a little over the largest frame the fan-out takes, so the fan-out sees it and
+    // says frame_too_large; anything bigger is cut off by Vert.x, which the fan-out also answers with a close.
+    int maxMessage = Math.max(2 * fanoutOptions.maxFrameBytes(), 8 * 1024);
     HttpServerOptions options = new HttpServerOptions()
-        .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage);
     return vertx.createHttpServer(options).requestHandler(request -> {
           // A malformed escape (%ZZ) makes the router itself throw: answer it before the router sees it.
           if (BAD_ESCAPE.matcher(request.uri()).find()) {

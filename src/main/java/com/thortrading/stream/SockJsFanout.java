@@ -121,7 +121,16 @@ public final class SockJsFanout {
     sessions.add(session);
     socket.handler(frame -> onFrame(session, frame));
     socket.closeHandler(v -> forget(session));
-    socket.exceptionHandler(e -> LOG.debug("Socket {} failed: {}", socket.remoteAddress(), e.getMessage()));
+    socket.exceptionHandler(e -> {
+      if (String.valueOf(e.getMessage()).contains("max message size") && sessions.contains(session)) {
+        // A message over the websocket's limit, in fragments: Vert.x drops it and would go on reading the rest
+        // as new messages. Say so and close, instead of leaving the socket wedged on garbage.
+        session.refuse(null, "frame_too_large", "Messages may be at most " + options.maxFrameBytes() + " bytes");
+        session.close(1009, "frame too large");
+        return;
+      }
+      LOG.debug("Socket {} failed: {}", socket.remoteAddress(), e.getMessage());
+    });
     socket.drainHandler(v -> session.writeAll(session.outbox.drain(socket.writeQueueFull(), System.nanoTime())));
   }
 

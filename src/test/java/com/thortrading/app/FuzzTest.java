@@ -235,6 +235,15 @@ class FuzzTest {
     assertThat(byStatus.keySet()).as("the fuzz reached past the door too").contains(201, 400, 401);
     noTraceNorError();
     healthy();
+    Vertx vertx = Vertx.vertx();
+    try {
+      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(PG.url()).using(vertx).build();
+      var report = com.thortrading.accounts.LedgerVerifier.all(pool, new com.thortrading.accounts.TradingStore())
+          .await(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(report.violations()).as(report.text()).isEmpty();
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test

@@ -152,6 +152,26 @@ class FanoutProtocolTest {
   }
 
   @Test
+  void aMegabyteMessageInFragmentsClosesItsSocketInsteadOfWedgingIt() throws Exception {
+    try (var raw = new com.thortrading.testsupport.StalledWebSocket("127.0.0.1", service.httpPort(),
+        "/eventbus/websocket")) {
+      byte[] message = ("{\"type\":\"ping\",\"pad\":\"" + "p".repeat(1 << 20) + "\"}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        raw.sendFragmented(message, 16 * 1024);
+      } catch (java.io.IOException closedWhileSending) {
+        // the server may close it before the whole megabyte is sent: that is the point
+      }
+      assertThat(raw.closedByServer(5_000)).as("connection closed by the server").isTrue();
+    }
+    BridgeTestClient after = connect(null);
+    after.register("quotes.AFTER");
+    after.register("quotes.AFTER");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !after.errs().isEmpty());
+    assertThat(after.errs().get(0).getString("body")).isEqualTo("address_already_registered");
+  }
+
+  @Test
   void aFrameOverTheLimitGetsAnErrFrameAndTheSocketIsClosed() {
     BridgeTestClient client = connect(null);
     client.send(new JsonObject().put("type", "register").put("address", "quotes.BIG").put("body", "x".repeat(2000)));

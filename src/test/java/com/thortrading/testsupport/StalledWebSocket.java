@@ -53,15 +53,50 @@ public final class StalledWebSocket implements AutoCloseable {
 
   /** Sends one masked text frame, as a client must. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends a text message in fragments of {@code fragment} bytes each (a text frame, then continuations). */
+  public void sendFragmented(byte[] message, int fragment) throws IOException {
+    for (int at = 0; at < message.length; at += fragment) {
+      int end = Math.min(message.length, at + fragment);
+      int opcode = at == 0 ? 0x1 : 0x0;
+      sendFrame((end == message.length ? 0x80 : 0) | opcode, java.util.Arrays.copyOfRange(message, at, end));
+    }
+  }
+
+  /** Whether the server has closed the connection: a read sees its end (or a reset) within the timeout. */
+  public boolean closedByServer(int timeoutMs) {
+    try {
+      socket.setSoTimeout(timeoutMs);
+      java.io.InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      while (true) {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  private void sendFrame(int first, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write(first);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
-    } else {
+    } else if (payload.length < 65536) {
       frame.write(0x80 | 126);
       frame.write(payload.length >> 8);
       frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >> shift) & 0xff);
+      }
     }
     byte[] mask = new byte[4];
     random.nextBytes(mask);
