@@ -120,6 +120,33 @@ class FanoutTransportsTest {
   }
 
   @Test
+  void xhrPollingIsHeldToTheSameRateCap() throws Exception {
+    XhrSession session = new XhrSession();
+    session.register("quotes.XBURST", TestService.ADMIN);
+    try (Jedis jedis = REDIS.jedis()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        jedis.publish("live_data:quotes:XBURST", "{\"symbol\":\"XBURST\",\"last\":\"0.01\",\"timestamp\":\""
+            + Instant.parse("2026-01-05T16:00:00Z") + "\"}");
+        session.poll();
+        return !session.recs("quotes.XBURST").isEmpty();
+      });
+      var burst = jedis.pipelined();
+      for (int i = 1; i <= 1000; i++) {
+        burst.publish("live_data:quotes:XBURST", "{\"symbol\":\"XBURST\",\"last\":\"" + i + ".00\",\"timestamp\":\""
+            + Instant.parse("2026-01-05T16:00:00Z").plusMillis(i) + "\"}");
+      }
+      burst.sync();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      session.poll();
+      List<JsonObject> recs = session.recs("quotes.XBURST");
+      return recs.get(recs.size() - 1).getJsonObject("body").getString("last").equals("1000.00");
+    });
+    // The same cap as on the websocket (20 a second per symbol): a thousand updates arrive as a handful.
+    assertThat(session.recs("quotes.XBURST").size()).isBetween(2, 50);
+  }
+
+  @Test
   void xhrPollingIsHeldToTheSamePermissions() throws Exception {
     XhrSession anonymous = new XhrSession();
     anonymous.register("quotes.XHR", null);

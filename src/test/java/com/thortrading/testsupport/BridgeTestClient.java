@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BridgeTestClient {
   public final WebSocket socket;
   public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  /** When each frame arrived (System.nanoTime), index for index with {@link #frames}. */
+  public final List<Long> arrivals = new CopyOnWriteArrayList<>();
   public final AtomicBoolean closed = new AtomicBoolean();
   public volatile String closeReason;
   /** The Authorization header sent with every register; the operator's by default. */
@@ -22,7 +24,13 @@ public final class BridgeTestClient {
   public BridgeTestClient(WebSocket socket, String authorization) {
     this.socket = socket;
     this.authorization = authorization;
-    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      synchronized (frames) {
+        arrivals.add(System.nanoTime());
+        frames.add(frame);
+      }
+    });
     socket.closeHandler(v -> {
       closeReason = socket.closeReason();
       closed.set(true);
