@@ -43,6 +43,16 @@ public final class OrderMatchingVerticle extends VerticleBase {
   private long expiryTimer = -1;
 
   private final OrderEventsOutbox outbox;
+  /** The seq of the newest event applied per order, kept a while after it leaves the book (bounded). */
+  private final Map<Long, Long> seen = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+      return size() > MAX_SEEN;
+    }
+  };
+  private static final int MAX_SEEN = 100_000;
+  /** Orders in the book, for {@code thortrading_matcher_working_orders} (read by the metrics scrape). */
+  private final java.util.concurrent.atomic.AtomicInteger working = new java.util.concurrent.atomic.AtomicInteger();
 
   public OrderMatchingVerticle(OrderEngine engine, SessionClock session, Clock clock, OrderEventsOutbox outbox) {
     this.outbox = outbox;
@@ -53,11 +63,13 @@ public final class OrderMatchingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(AccountAddresses.ORDER_CHANGES, m -> onOrder(AccountsJson.order(m.body())))
+    return vertx.eventBus().<JsonObject>consumer(AccountAddresses.ORDER_CHANGES, m -> onEvent(m.body()))
         .completion()
         .compose(v -> engine.workingOrders())
         .compose(working -> {
-          working.forEach(this::onOrder);
+          // Read after the consumer was in place, so no change falls between; an order an event already told
+          // of is left as the event said (the event is at least as new as this read's view of it could matter).
+          working.stream().filter(o -> !seen.containsKey(o.id())).forEach(this::onOrder);
           LOG.info("Matching {} working orders; DAY orders expire at {} {}", working.size(), session.close(),
               session.zone());
           // A restart after a close: what should have expired then, expires now.
@@ -66,14 +78,35 @@ public final class OrderMatchingVerticle extends VerticleBase {
         .onSuccess(v -> scheduleExpiry());
   }
 
+  /** The number of working orders in this node's book: what /metrics shows, to hold against PostgreSQL. */
+  public java.util.function.Supplier<Number> bookSize() {
+    return working::get;
+  }
+
+  /** An order change: applied only when newer than what this book has seen of the order. */
+  private void onEvent(JsonObject event) {
+    Order order = AccountsJson.order(event);
+    Long seq = event.getLong("seq");
+    Long last = seen.get(order.id());
+    if (seq != null && last != null && seq <= last) {
+      return; // an older state arriving late (a replace's WORKING after the FILLED): never put it back
+    }
+    if (seq != null) {
+      seen.put(order.id(), seq);
+    }
+    onOrder(order);
+  }
+
   private void onOrder(Order order) {
     TreeMap<Long, Order> orders = book.computeIfAbsent(order.symbol(), s -> new TreeMap<>());
     if (order.status() == OrderStatus.WORKING) {
-      orders.put(order.id(), order);
+      if (orders.put(order.id(), order) == null) {
+        working.incrementAndGet();
+      }
       quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<JsonObject>localConsumer(
           QuoteAddresses.quotes(symbol), m -> onQuote(symbol, QuoteJson.fromJson(m.body().encode()))));
-    } else {
-      orders.remove(order.id());
+    } else if (orders.remove(order.id()) != null) {
+      working.decrementAndGet();
     }
     if (orders.isEmpty()) {
       book.remove(order.symbol());
@@ -112,9 +145,14 @@ public final class OrderMatchingVerticle extends VerticleBase {
     Future<Void> round = engine.quotesWith(quote).compose(quotes -> {
       Future<Void> chain = Future.succeededFuture();
       for (Order order : candidates) {
+        boolean expectsFill = FillPriceRule.match(order, quote) instanceof FillPriceRule.Fill;
         chain = chain.compose(v -> engine.matchWorking(order.id(), quote, quotes)
             .map(changed -> {
               outbox.publish(vertx.eventBus(), changed);
+              if (changed.isEmpty() && expectsFill) {
+                // It should have filled and nothing changed: the database says it is no longer working.
+                drop(order);
+              }
               return (Void) null;
             })
             .recover(e -> {
@@ -134,6 +172,17 @@ public final class OrderMatchingVerticle extends VerticleBase {
         onQuote(symbol, next);
       }
     });
+  }
+
+  private void drop(Order order) {
+    TreeMap<Long, Order> orders = book.get(order.symbol());
+    if (orders != null && orders.containsKey(order.id())) {
+      LOG.debug("Order {} is no longer working in PostgreSQL; out of the book", order.id());
+      onOrder(new Order(order.id(), order.account(), order.clientOrderId(), order.symbol(), order.side(),
+          order.quantity(), order.type(), order.limitPrice(), order.stopPrice(), order.tif(), OrderStatus.CANCELED,
+          order.triggered(), order.filledQuantity(), order.fillPrice(), order.fillQuote(), order.fillReason(),
+          order.rejectCode(), order.rejectReason(), order.createdAt(), order.updatedAt()));
+    }
   }
 
   private Future<Void> expire(Instant close) {

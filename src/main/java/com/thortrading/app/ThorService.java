@@ -111,7 +111,11 @@ public final class ThorService implements AutoCloseable {
         vertx.deployVerticle(outbox).await();
         vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();
         vertx.deployVerticle(new AccountTokensVerticle(pg, new TradingStore(), tokens)).await();
-        vertx.deployVerticle(new OrderMatchingVerticle(engine, config.session(), clock, outbox)).await();
+        OrderMatchingVerticle matcher = new OrderMatchingVerticle(engine, config.session(), clock, outbox);
+        vertx.deployVerticle(matcher).await();
+        io.micrometer.core.instrument.Gauge.builder("thortrading_matcher_working_orders", matcher.bookSize())
+            .description("Working orders in this node's matcher book; compare with the WORKING orders in PostgreSQL")
+            .register(BackendRegistries.getNow(meters));
       }
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         // One subscriber per node: it feeds this node's matcher and fan-out, local only.

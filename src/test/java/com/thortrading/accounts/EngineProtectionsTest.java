@@ -123,6 +123,32 @@ class EngineProtectionsTest {
     }
   }
 
+  /** The matcher's book size on this node, as /metrics shows it. */
+  private static double bookSize() throws Exception {
+    String text = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith("thortrading_matcher_working_orders "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aFilledOrderNeverComesBackIntoTheMatchersBookUnderReorderedEvents() throws Exception {
+    quote("REORD", Instant.now());
+    double before = bookSize();
+    JsonObject working = place("{\"symbol\":\"REORD\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\","
+        + "\"limit_price\":\"1.00\",\"tif\":\"GTC\"}").getJsonObject("order");
+    await().atMost(Duration.ofSeconds(5)).until(() -> bookSize() == before + 1);
+
+    // A FILLED event, then the WORKING state of an earlier change arriving late (as a replace's event may).
+    JsonObject filled = working.copy().put("status", "FILLED").put("filled_quantity", 1).put("seq", 1_000_000L);
+    JsonObject late = working.copy().put("seq", 999_999L);
+    service.vertx().eventBus().publish("orders.changes", filled);
+    service.vertx().eventBus().publish("orders.changes", late);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> bookSize() == before);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> bookSize() == before);
+  }
+
   @Test
   void withTheWhitelistOnlyPublishedSymbolsTakeMarketOrders() throws Exception {
     JsonObject unknown = place("{\"symbol\":\"NEVERSEEN\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");
