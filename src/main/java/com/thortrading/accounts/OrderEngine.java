@@ -374,11 +374,18 @@ public final class OrderEngine {
     });
   }
 
+  /**
+   * An account with its positions and what its working orders hold, as one snapshot: read in one read-only
+   * REPEATABLE READ transaction, so a fill committing meanwhile is either wholly in it or wholly not.
+   */
   public Future<EngineReply> account(String id) {
-    return latestQuotes().compose(quotes -> store.account(pool, id).compose(account -> account.isEmpty()
-        ? Future.succeededFuture(noSuchAccount(id))
-        : snapshot(pool, id, quotes).map(snapshot -> EngineReply.of(EngineOutcome.OK, new JsonObject()
-            .put("account", AccountsJson.account(snapshot))))));
+    return latestQuotes().compose(quotes -> pool.withTransaction(conn -> conn
+        .query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+        .compose(v -> store.account(conn, id))
+        .compose(account -> account.isEmpty()
+            ? Future.succeededFuture(noSuchAccount(id))
+            : snapshot(conn, id, quotes).map(snapshot -> EngineReply.of(EngineOutcome.OK, new JsonObject()
+                .put("account", AccountsJson.account(snapshot)))))));
   }
 
   /** Creates an account and its first API token in one transaction; the reply carries the token's secret. */

@@ -256,6 +256,31 @@ class TradesApiTest {
   // --- concurrency and idempotency --------------------------------------------------------------------
 
   @Test
+  void anAccountReadWhileFillsRaceIsAlwaysOneConsistentSnapshot() throws Exception {
+    String account = newAccount("100000.00");
+    String symbol = "SNAP" + ACCOUNTS.incrementAndGet();
+    quote(symbol, "{\"symbol\":\"" + symbol + "\",\"last\":\"10.00\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+    List<CompletableFuture<HttpResponse<String>>> buys = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      buys.add(HTTP.sendAsync(post("/api/trades/orders/active", market(account, symbol, "BUY", 1)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    // Every fill moves 10.00 from cash into one share at 10.00: in any consistent snapshot cash + 10 x shares is
+    // exactly the starting cash, whatever fills have committed.
+    int reads = 0;
+    while (buys.stream().anyMatch(f -> !f.isDone()) || reads < 20) {
+      JsonObject a = get("/api/accounts/" + account).account();
+      long shares = a.getJsonArray("positions").stream().map(JsonObject.class::cast)
+          .filter(p -> p.getString("symbol").equals(symbol)).mapToLong(p -> p.getLong("quantity")).sum();
+      assertThat(new BigDecimal(a.getString("cash")).add(BigDecimal.TEN.multiply(BigDecimal.valueOf(shares))))
+          .as("read %d: cash %s and %d shares", reads, a.getString("cash"), shares)
+          .isEqualByComparingTo("100000.00");
+      reads++;
+    }
+    assertThat(buys).allSatisfy(f -> assertThat(f.get().statusCode()).isEqualTo(201));
+  }
+
+  @Test
   void sixtySimultaneousBuysNeverSpendMoreThanTheCash() throws Exception {
     String account = newAccount("10000.00");
     String symbol = "RACE" + ACCOUNTS.incrementAndGet();
