@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +84,11 @@ class ClusterTest {
         .setPort(webNode.httpPort()).setURI("/eventbus/websocket")).map(BridgeTestClient::new).await();
     browser.register("quotes.AAPL");
     browser.register("orders.events.paper");
-    await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("quotes.AAPL").size() >= 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("quotes.AAPL").size() >= 4);
+    // Each quote once and in order: one delivery per node (local only), however many nodes subscribe to Redis.
+    List<String> times = browser.recs("quotes.AAPL").stream().map(f -> f.getJsonObject("body").getString("timestamp"))
+        .toList();
+    assertThat(times).doesNotHaveDuplicates().isSorted();
 
     HttpResponse<String> placed = http(TestService.request(web("/api/trades/orders/active"))
         .POST(HttpRequest.BodyPublishers.ofString(
