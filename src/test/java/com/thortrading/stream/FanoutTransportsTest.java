@@ -146,6 +146,37 @@ class FanoutTransportsTest {
     assertThat(session.recs("quotes.XBURST").size()).isBetween(2, 50);
   }
 
+  private static double metric(String name) throws Exception {
+    String text = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + service.httpPort() + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
+  void anXhrClientThatStopsPollingIsForgottenAndWhatItHeldIsFreed() throws Exception {
+    double before = metric("thortrading_fanout_clients");
+    double registrationsBefore = metric("thortrading_fanout_registrations");
+    XhrSession session = new XhrSession();
+    session.register("quotes.XHR", TestService.ADMIN);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      session.poll();
+      return !session.recs("quotes.XHR").isEmpty();
+    });
+    assertThat(metric("thortrading_fanout_clients")).isEqualTo(before + 1);
+    // It never polls again while quotes keep coming: the SockJS session times out (10 s without a poll), the
+    // fan-out forgets the socket and everything held for it.
+    try (Jedis jedis = REDIS.jedis()) {
+      for (int i = 0; i < 200; i++) {
+        jedis.publish("live_data:quotes:XHR", "{\"symbol\":\"XHR\",\"last\":\"" + (6 + i) + ".00\",\"timestamp\":\""
+            + Instant.now().plusMillis(i) + "\"}");
+      }
+    }
+    // (Sessions of the other tests here time out too, so the counts may fall below where they were.)
+    await().atMost(Duration.ofSeconds(20)).until(() -> metric("thortrading_fanout_clients") <= before
+        && metric("thortrading_fanout_registrations") <= registrationsBefore);
+  }
+
   @Test
   void xhrPollingIsHeldToTheSamePermissions() throws Exception {
     XhrSession anonymous = new XhrSession();
