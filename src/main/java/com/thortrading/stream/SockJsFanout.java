@@ -54,6 +54,8 @@ public final class SockJsFanout {
   private static final long SWEEP_MS = 500;
   private static final long REVOCATION_CHECK_MS = 2_000;
   private static final int MAX_WAITING_FRAMES = 64;
+  /** The sockjs-client the page loads too (a WebJar served at /webjars). */
+  private static final String SOCKJS_LIBRARY = "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
   private static final long CLOSE_GRACE_MS = 1_000;
   private static final int REPLAY_PAGE = 1_000;
   private static final int MAX_REPLAY = 10_000;
@@ -91,7 +93,10 @@ public final class SockJsFanout {
     revocationTimer = vertx.setPeriodic(REVOCATION_CHECK_MS, t -> closeRevoked());
     revocations = vertx.eventBus().consumer(AccountAddresses.TOKEN_REVOKED,
         m -> closeSocketsOf(m.body().getLong("token_id", -1L)));
+    // The iframe transports load SockJS inside /eventbus/iframe.html: from this service, not a public CDN (which
+    // an offline desk cannot reach, and which would run a third party's script on our origin).
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setHeartbeatInterval(10_000).setSessionTimeout(10_000)
+        .setLibraryURL(SOCKJS_LIBRARY)
         .setInsertJSESSIONID(false);
     return SockJSHandler.create(vertx, sockJs).socketHandler(this::open);
   }

@@ -203,6 +203,16 @@ class FanoutTransportsTest {
   }
 
   @Test
+  void theIframeTransportsLoadSockJsFromThisServiceNotACdn() throws Exception {
+    String iframe = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+        + "/eventbus/iframe.html")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(iframe).contains("src=\"/webjars/sockjs-client/1.6.1/dist/sockjs.min.js\"").doesNotContain("cdn");
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+        + "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void anotherSitesPageCannotOpenAnHttpTransportEither() throws Exception {
     HttpResponse<String> open = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
         + "/eventbus/000/evilsession/xhr")).header("Origin", "https://evil.example")

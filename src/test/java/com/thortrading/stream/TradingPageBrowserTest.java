@@ -59,10 +59,11 @@ import redis.clients.jedis.Jedis;
  * revoked token brings the box back with the server's reason; it never shows another account's orders; prices
  * move, a symbol added in the page streams, an order from the ticket fills and the account follows, and the page
  * streams again after the server restarts. Behind a proxy that refuses websockets, the page streams over SockJS's
- * HTTP transports ({@code ?transports=xhr-streaming} or {@code xhr-polling}, or SockJS's own fallback), and says
- * which on its connection badge. When its socket goes away while orders change, the page registers again with the
- * last seq it applied and shows the replayed changes, in order, without loading the orders list again, and it
- * ignores an event it already has. Screenshots go to target/screenshots.
+ * HTTP transports ({@code ?transports=xhr-streaming}, {@code xhr-polling}, {@code eventsource} or
+ * {@code jsonp-polling}, or SockJS's own fallback), and says which on its connection badge. When its socket goes
+ * away while orders change, the page registers again with the last seq it applied and shows the replayed changes,
+ * in order, without loading the orders list again, and it ignores an event it already has. Screenshots go to
+ * target/screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TradingPageBrowserTest {
@@ -344,6 +345,8 @@ class TradingPageBrowserTest {
   private static final class NoWebSocketProxy implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final AtomicInteger refusedUpgrades = new AtomicInteger();
+    /** Every request passed on, as "METHOD path status", in the order they were answered. */
+    final java.util.Queue<String> passed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final int port;
 
     NoWebSocketProxy(int target) throws Exception {
@@ -374,6 +377,7 @@ class TradingPageBrowserTest {
               return out.send(in);
             })
             .onSuccess(answer -> {
+              passed.add(in.method() + " " + in.path() + " " + answer.statusCode());
               HttpServerResponse response = in.response().setStatusCode(answer.statusCode());
               answer.headers().forEach((name, value) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
@@ -413,10 +417,12 @@ class TradingPageBrowserTest {
    * Behind a proxy that refuses the websocket upgrade, the page streams over SockJS's HTTP transports: the one
    * named in its address ({@code ?transports=...}), or, without it, the one SockJS falls back to after the refused
    * websocket. The badge names the transport, prices move, and orders placed outside the page show up through the
-   * stream, not a REST refresh.
+   * stream, not a REST refresh. (The iframe-* transports are not among them: the server's iframe.html loads SockJS
+   * from a CDN, {@code //cdn.jsdelivr.net/npm/sockjs-client@1/dist/sockjs.min.js}, Vert.x's default library URL.)
    */
   @ParameterizedTest(name = "?transports={0} -> {1}")
-  @CsvSource({"xhr-streaming, xhr-streaming", "xhr-polling, xhr-polling", "'', xhr-streaming"})
+  @CsvSource({"xhr-streaming, xhr-streaming", "xhr-polling, xhr-polling", "'', xhr-streaming",
+      "eventsource, eventsource", "jsonp-polling, jsonp-polling"})
   @Order(4)
   void thePageStreamsOverSockJsHttpTransportsWhenAProxyRefusesWebsockets(String asked, String expected)
       throws Exception {
@@ -443,9 +449,16 @@ class TradingPageBrowserTest {
 
       waitForPriceChange("AAPL", Duration.ofSeconds(5));
       waitForPriceChange("MSFT", Duration.ofSeconds(5));
-      // The frames the page sent (the register frames with the token) went as HTTP POSTs to .../xhr_send.
-      assertThat((String) js("return performance.getEntriesByType('resource').map((e) => e.name).join(' ')"))
-          .containsPattern("/eventbus/[^/ ]+/[^/ ]+/xhr_send\\?");
+      // The frames the page sent (the register frames with the token) went as HTTP POSTs through the proxy to
+      // .../xhr_send, or, over jsonp-polling, as form POSTs to .../jsonp_send, and the server took them.
+      boolean jsonp = expected.equals("jsonp-polling");
+      String send = jsonp ? "jsonp_send" : "xhr_send";
+      assertThat(proxy.passed).anyMatch((r) -> r.matches("POST /eventbus/[^/ ]+/[^/ ]+/" + send + " 20[04]"));
+      // The page's own requests say so too; a form posted into a hidden iframe (jsonp_send) is not among them.
+      if (!jsonp) {
+        assertThat((String) js("return performance.getEntriesByType('resource').map((e) => e.name).join(' ')"))
+            .containsPattern("/eventbus/[^/ ]+/[^/ ]+/xhr_send\\?");
+      }
       await().atMost(Duration.ofSeconds(5)).until(() -> text("#cash").matches("[0-9.]+"));
 
       // An order placed outside the page (the account's own script): only the stream can show it, then its cancel.
@@ -472,6 +485,8 @@ class TradingPageBrowserTest {
       String xsym = switch (asked) {
         case "xhr-streaming" -> "XFBS";
         case "xhr-polling" -> "XFBP";
+        case "eventsource" -> "XFBE";
+        case "jsonp-polling" -> "XFBJ";
         default -> "XFBD";
       };
       try (Jedis jedis = REDIS.jedis()) {
