@@ -120,6 +120,27 @@ class MainTest {
   }
 
   @Test
+  void verifyExitsZeroWhenTheBooksAgreeAndOneNamingEachViolation() throws Exception {
+    try (EmbeddedPg pg = EmbeddedPg.start(0, null)) {
+      Map<String, String> env = Map.of("THOR_PG_URL", pg.url());
+      assertThat(main(env, "accounts", "create", "--id", "audited", "--cash", "500").exitCode()).isZero();
+
+      Run clean = main(env, "verify");
+      assertThat(clean.exitCode()).isZero();
+      assertThat(clean.stdout()).contains("Checked 2 accounts, 0 orders, 0 fills: the books agree");
+
+      try (var db = java.sql.DriverManager.getConnection(pg.url().replace("postgresql://postgres@", "jdbc:postgresql://"),
+          "postgres", "")) {
+        db.createStatement().executeUpdate("UPDATE accounts SET cash = 1000000 WHERE id = 'audited'");
+      }
+      Run minted = main(env, "verify");
+      assertThat(minted.exitCode()).isEqualTo(1);
+      assertThat(minted.stdout()).contains("account audited: cash is 1000000.00 but its fills make it 500.00")
+          .contains("1 violations");
+    }
+  }
+
+  @Test
   void tokensAreMadeListedAndRevokedFromTheCommandLine() throws Exception {
     try (EmbeddedPg pg = EmbeddedPg.start(0, null)) {
       Map<String, String> env = Map.of("THOR_PG_URL", pg.url());
