@@ -98,19 +98,29 @@ public final class OrderMatchingVerticle extends VerticleBase {
   }
 
   private void onOrder(Order order) {
-    TreeMap<Long, Order> orders = book.computeIfAbsent(order.symbol(), s -> new TreeMap<>());
     if (order.status() == OrderStatus.WORKING) {
-      if (orders.put(order.id(), order) == null) {
+      if (book.computeIfAbsent(order.symbol(), s -> new TreeMap<>()).put(order.id(), order) == null) {
         working.incrementAndGet();
       }
       quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<JsonObject>localConsumer(
           QuoteAddresses.quotes(symbol), m -> onQuote(symbol, QuoteJson.fromJson(m.body().encode()))));
-    } else if (orders.remove(order.id()) != null) {
+    } else {
+      remove(order.symbol(), order.id());
+    }
+  }
+
+  /** Takes an order out of the book, and stops listening to its symbol when it was the last one there. */
+  private void remove(String symbol, long id) {
+    TreeMap<Long, Order> orders = book.get(symbol);
+    if (orders == null) {
+      return;
+    }
+    if (orders.remove(id) != null) {
       working.decrementAndGet();
     }
     if (orders.isEmpty()) {
-      book.remove(order.symbol());
-      MessageConsumer<JsonObject> consumer = quoteConsumers.remove(order.symbol());
+      book.remove(symbol);
+      MessageConsumer<JsonObject> consumer = quoteConsumers.remove(symbol);
       if (consumer != null) {
         consumer.unregister();
       }
@@ -175,14 +185,8 @@ public final class OrderMatchingVerticle extends VerticleBase {
   }
 
   private void drop(Order order) {
-    TreeMap<Long, Order> orders = book.get(order.symbol());
-    if (orders != null && orders.containsKey(order.id())) {
-      LOG.debug("Order {} is no longer working in PostgreSQL; out of the book", order.id());
-      onOrder(new Order(order.id(), order.account(), order.clientOrderId(), order.symbol(), order.side(),
-          order.quantity(), order.type(), order.limitPrice(), order.stopPrice(), order.tif(), OrderStatus.CANCELED,
-          order.triggered(), order.filledQuantity(), order.fillPrice(), order.fillQuote(), order.fillReason(),
-          order.rejectCode(), order.rejectReason(), order.createdAt(), order.updatedAt()));
-    }
+    LOG.debug("Order {} is no longer working in PostgreSQL; out of the book", order.id());
+    remove(order.symbol(), order.id());
   }
 
   private Future<Void> expire(Instant close) {

@@ -37,6 +37,22 @@ public final class TokenSecrets {
     return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
   }
 
+  /**
+   * The token of an {@code Authorization: Bearer <token>} header; empty when the header is not that. REST and the
+   * bridge both read tokens through here.
+   */
+  public static java.util.Optional<String> bearer(String header) {
+    if (header == null) {
+      return java.util.Optional.empty();
+    }
+    String h = header.strip();
+    if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return java.util.Optional.empty();
+    }
+    String token = h.substring(7).strip();
+    return token.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(token);
+  }
+
   /** SHA-256 of the token's bytes: what the database keeps and looks up. */
   public static byte[] hash(String token) {
     try {

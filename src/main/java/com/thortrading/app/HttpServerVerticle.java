@@ -87,13 +87,14 @@ public final class HttpServerVerticle extends VerticleBase {
     ApiGuard guard = new ApiGuard(policy, authenticator, new RateLimiter(edge.orderRatePerSecond(),
         2.0 * edge.orderRatePerSecond(), System::nanoTime, 100_000));
     OriginPolicy origins = new OriginPolicy(edge.allowedOrigins());
+    CrossOriginGate apiGate = new CrossOriginGate(origins, edge.allowedOrigins(), true);
 
     Router router = Router.router(vertx);
     // Separate routes: a body handler must be the first handler of its route.
     router.route("/api/*").handler(HttpServerVerticle::noForms);
     router.route("/eventbus/*").handler(HttpServerVerticle::noForms);
     router.route("/api/*").handler(TradesApi.bodyHandler())
-        .handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
+        .handler(apiGate)
         .handler(guard.authenticate()).handler(ApiGuard.jsonBodies());
     router.routeWithRegex("/api/quotes(/.*)?").handler(ctx -> {
       guard.require(ctx, Action.READ_QUOTES, Optional.empty());
@@ -110,7 +111,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .handler(new CrossOriginGate(origins, edge.allowedOrigins(), false));
     router.route("/eventbus/*").subRouter(fanout.router());
     if (meters instanceof PrometheusMeterRegistry) {
-      router.get("/metrics").handler(new CrossOriginGate(origins, edge.allowedOrigins(), true))
+      router.get("/metrics").handler(apiGate)
           .handler(guard.authenticate()).handler(ctx -> {
             guard.require(ctx, Action.READ_METRICS, Optional.empty());
             ctx.next();

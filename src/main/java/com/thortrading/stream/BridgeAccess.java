@@ -4,6 +4,7 @@ import com.thortrading.accounts.AccessPolicy;
 import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.Principal;
 import com.thortrading.accounts.TokenAuthenticator;
+import com.thortrading.accounts.TokenSecrets;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.Map;
@@ -34,11 +35,8 @@ public final class BridgeAccess {
     if (header == null) {
       return Optional.empty();
     }
-    String h = header.strip();
-    if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.substring(7).isBlank()) {
-      return Optional.of(""); // present but malformed: refused like an unknown token
-    }
-    return Optional.of(h.substring(7).strip());
+    // Present but malformed: refused like an unknown token.
+    return Optional.of(TokenSecrets.bearer(header).orElse(""));
   }
 
   public Future<TokenAuthenticator.Outcome> authenticate(String token, String remote) {

@@ -313,9 +313,9 @@ public final class SockJsFanout {
             session.socket.write(BridgeFrames.err(address, "replay_failed", "The events since " + since
                 + " cannot be read now (" + done.cause().getMessage() + "); live events follow, ask again later"));
           } else {
-            done.result().forEach(e -> session.deliverEvent(address, e));
+            done.result().forEach(e -> session.deliverEvent(feed, e, null));
           }
-          held.forEach(e -> session.deliverEvent(address, e));
+          held.forEach(e -> session.deliverEvent(feed, e, null));
         }));
   }
 
@@ -499,8 +499,9 @@ public final class SockJsFanout {
       this.address = AccountAddresses.orderEvents(account);
       // Not local: the engine may run on another node of the cluster.
       this.consumer = vertx.eventBus().consumer(address, m -> {
+        String frame = BridgeFrames.rec(address, m.body()); // encoded once, for every socket of the account
         for (Session session : sessions) {
-          session.deliverEvent(address, m.body());
+          session.deliverEvent(this, m.body(), frame);
         }
       });
     }
@@ -563,7 +564,9 @@ public final class SockJsFanout {
       deliver(address, frame);
     }
 
-    void deliverEvent(String address, JsonObject event) {
+    /** @param frame the event's frame when already encoded, else null */
+    void deliverEvent(AccountFeed feed, JsonObject event, String frame) {
+      String address = feed.address;
       List<JsonObject> waiting = held.get(address);
       if (waiting != null) {
         waiting.add(event);
@@ -575,8 +578,7 @@ public final class SockJsFanout {
         if (last != null && n.longValue() <= last) {
           return; // already given (a replay and the stream met, or the outbox published it twice)
         }
-        AccountFeed feed = accounts.get(((BridgeAddress.OrderEvents) BridgeAddress.parse(address).orElseThrow()).account());
-        if (last != null && n.longValue() > last + 1 && feed != null) {
+        if (last != null && n.longValue() > last + 1) {
           // A gap: an event published late (the outbox's sweep after a node died) or lost on the way. Read
           // what is missing, holding this one, so the socket still gets every event once and in order.
           held.put(address, new java.util.ArrayList<>(List.of(event)));
@@ -586,7 +588,7 @@ public final class SockJsFanout {
         lastSeq.put(address, n.longValue());
       }
       // Keyed by order: a slow client may skip an order's intermediate states, never another order's update.
-      deliver(address + "#" + event.getValue("id"), BridgeFrames.rec(address, event));
+      deliver(address + "#" + event.getValue("id"), frame != null ? frame : BridgeFrames.rec(address, event));
     }
 
     void deliver(String key, String frame) {

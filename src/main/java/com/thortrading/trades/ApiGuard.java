@@ -5,6 +5,7 @@ import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.Principal;
 import com.thortrading.accounts.RateLimiter;
 import com.thortrading.accounts.TokenAuthenticator;
+import com.thortrading.accounts.TokenSecrets;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -47,7 +48,7 @@ public final class ApiGuard {
         ctx.fail(ApiError.unauthenticated("This needs a token: send Authorization: Bearer <token>", false));
         return;
       }
-      String token = values.size() == 1 ? bearer(values.get(0)) : null;
+      String token = values.size() == 1 ? TokenSecrets.bearer(values.get(0)).orElse(null) : null;
       String remote = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
       authenticator.authenticate(token == null ? "" : token, remote).onComplete(done -> {
         if (done.failed()) {
@@ -149,16 +150,6 @@ public final class ApiGuard {
       }
       ctx.next();
     };
-  }
-
-  /** The token of {@code Authorization: Bearer <token>}, or null when the header is not that. */
-  static String bearer(String header) {
-    String h = header.strip();
-    if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String token = h.substring(7).strip();
-    return token.isEmpty() ? null : token;
   }
 
   static boolean isJson(String contentType) {

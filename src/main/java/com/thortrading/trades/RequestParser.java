@@ -278,7 +278,7 @@ public final class RequestParser {
     throw new InvalidRequestException(field, "must be a positive whole number (got " + shown(text) + ")");
   }
 
-  /** A whole number from a query, within bounds: ASCII digits only. */
+  /** A whole number from a query, within bounds (no upper one shown when it is Long.MAX_VALUE): ASCII digits only. */
   public static long boundedLong(String field, String text, long min, long max) {
     String t = text.strip();
     if (t.matches("[0-9]{1,18}")) {
@@ -287,20 +287,13 @@ public final class RequestParser {
         return n;
       }
     }
-    throw new InvalidRequestException(field, "must be a whole number from " + min + " on (got " + shown(text) + ")");
+    throw new InvalidRequestException(field, "must be a whole number from " + min
+        + (max == Long.MAX_VALUE ? " on" : " to " + max) + " (got " + shown(text) + ")");
   }
 
-  /** A whole number from a query, within bounds: ASCII digits only. */
+  /** Like {@link #boundedLong}, for an int. */
   public static int boundedInt(String field, String text, int min, int max) {
-    String t = text.strip();
-    if (t.matches("[0-9]{1,9}")) {
-      int n = Integer.parseInt(t);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    }
-    throw new InvalidRequestException(field, "must be a whole number from " + min + " to " + max + " (got "
-        + shown(text) + ")");
+    return (int) boundedLong(field, text, min, max);
   }
 
   /** Reads fields and collects every error, so one reply names all that is wrong. */

@@ -171,7 +171,7 @@ public final class TradesApi {
     ask(ctx, AccountAddresses.LIST_EVENTS, new JsonObject()
         .put("account", account.orElseGet(() -> guard.actingAccount(ctx)))
         .put("since_seq", since == null || since.isBlank() ? 0L
-            : RequestParser.boundedLong("since_seq", since, 0, Long.MAX_VALUE / 2))
+            : RequestParser.boundedLong("since_seq", since, 0, Long.MAX_VALUE))
         .put("limit", limit == null || limit.isBlank() ? MAX_LIST : RequestParser.boundedInt("limit", limit, 1, MAX_LIST)));
   }
 
