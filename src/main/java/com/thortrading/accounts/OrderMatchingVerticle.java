@@ -41,6 +41,9 @@ public final class OrderMatchingVerticle extends VerticleBase {
   private final Set<String> busy = new HashSet<>();
   private final Map<String, Quote> nextQuote = new HashMap<>();
   private long expiryTimer = -1;
+  private static final Duration CLOSE_CHECK = Duration.ofSeconds(1);
+  private Instant nextClose;
+  private boolean expiring;
 
   private final OrderEventsOutbox outbox;
   /** The seq of the newest event applied per order, kept a while after it leaves the book (bounded). */
@@ -199,13 +202,23 @@ public final class OrderMatchingVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Looks at the injected clock once a second rather than arming one long timer: a timer counts real time, so it
+   * would miss a clock that is set (tests, replays) and drift across a machine's sleep or an NTP step.
+   */
   private void scheduleExpiry() {
-    Instant now = clock.instant();
-    Instant close = session.nextClose(now);
-    long delay = Math.max(1, Duration.between(now, close).toMillis());
-    expiryTimer = vertx.setTimer(delay, t -> expire(close)
-        .onFailure(e -> LOG.warn("Expiring DAY orders failed: {}", e.getMessage()))
-        .onComplete(done -> scheduleExpiry()));
+    nextClose = session.nextClose(clock.instant());
+    expiryTimer = vertx.setPeriodic(CLOSE_CHECK.toMillis(), t -> {
+      if (expiring || clock.instant().isBefore(nextClose)) {
+        return;
+      }
+      Instant close = nextClose;
+      expiring = true;
+      expire(close)
+          .onFailure(e -> LOG.warn("Expiring DAY orders failed (tried again in {}): {}", CLOSE_CHECK, e.getMessage()))
+          .onSuccess(v -> nextClose = session.nextClose(close))
+          .onComplete(done -> expiring = false);
+    });
   }
 
   /** Expires DAY orders as the session close at {@code close} would; for operators and tests with their own clock. */

@@ -20,6 +20,17 @@ import java.util.Optional;
  */
 public final class TradingStore {
 
+  /** Stamps new orders: DAY expiry compares this with a session close read from the same clock. */
+  private final java.time.Clock clock;
+
+  public TradingStore(java.time.Clock clock) {
+    this.clock = clock;
+  }
+
+  public TradingStore() {
+    this(java.time.Clock.systemUTC());
+  }
+
   private static final String ORDER_COLUMNS = "id, account_id, client_order_id, symbol, side, quantity, order_type, "
       + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
       + "reject_reason, created_at, updated_at, triggered";
@@ -127,11 +138,12 @@ public final class TradingStore {
         .addValue(fillReason.orElse(null))
         .addValue(rejection.map(x -> x.code().name()).orElse(null))
         .addValue(rejection.map(Rejection::message).orElse(null))
-        .addValue(triggered);
+        .addValue(triggered)
+        .addValue(clock.instant().atOffset(java.time.ZoneOffset.UTC));
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
-            + "reject_reason, triggered) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-            + "$17) RETURNING " + ORDER_COLUMNS)
+            + "reject_reason, triggered, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+            + "$15, $16, $17, $18) RETURNING " + ORDER_COLUMNS)
         .execute(params)
         .map(rows -> order(rows.iterator().next()));
   }

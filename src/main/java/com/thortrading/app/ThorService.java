@@ -104,13 +104,14 @@ public final class ThorService implements AutoCloseable {
         if (servers.pgEmbedded()) {
           pageToken = Optional.of(DefaultRunToken.ensure(config.dataDir(), pg, tokens));
         }
-        OrderEngine engine = new OrderEngine(pg, new TradingStore(), liveData,
+        TradingStore store = new TradingStore(clock);
+        OrderEngine engine = new OrderEngine(pg, store, liveData,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
             config.limitWithoutQuote()), tokens);
-        OrderEventsOutbox outbox = new OrderEventsOutbox(pg, new TradingStore());
+        OrderEventsOutbox outbox = new OrderEventsOutbox(pg, store);
         vertx.deployVerticle(outbox).await();
         vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();
-        vertx.deployVerticle(new AccountTokensVerticle(pg, new TradingStore(), tokens)).await();
+        vertx.deployVerticle(new AccountTokensVerticle(pg, store, tokens)).await();
         OrderMatchingVerticle matcher = new OrderMatchingVerticle(engine, config.session(), clock, outbox);
         vertx.deployVerticle(matcher).await();
         io.micrometer.core.instrument.Gauge.builder("thortrading_matcher_working_orders", matcher.bookSize())

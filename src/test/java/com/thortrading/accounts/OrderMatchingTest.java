@@ -8,6 +8,7 @@ import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuoteJson;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.SettableClock;
 import com.thortrading.testsupport.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,12 +47,13 @@ class OrderMatchingTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final AtomicLong CLOCK = new AtomicLong(Instant.parse("2026-01-05T15:00:00Z").toEpochMilli());
+  /** The service's clock: a weekday morning, so no test crosses the 16:00 close unless it moves the clock there. */
+  private static final SettableClock SERVICE_CLOCK = new SettableClock(Instant.parse("2026-01-05T10:00:00Z"));
+  private static final LocalTime SESSION_CLOSE = LocalTime.of(16, 0);
   private static ThorService service;
-  private static LocalTime sessionClose;
 
   @BeforeAll
   static void start() throws Exception {
-    sessionClose = LocalTime.of(16, 0);
     service = startService();
   }
 
@@ -60,7 +62,7 @@ class OrderMatchingTest {
     return TestService.start(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
         "THOR_LIMIT_WITHOUT_QUOTE", "fill",
         "THOR_SYMBOLS", "SIMONLY", "THOR_SESSION_ZONE", "UTC",
-        "THOR_SESSION_CLOSE", sessionClose.format(DateTimeFormatter.ISO_LOCAL_TIME)));
+        "THOR_SESSION_CLOSE", SESSION_CLOSE.format(DateTimeFormatter.ISO_LOCAL_TIME)), SERVICE_CLOCK);
   }
 
   @AfterAll
@@ -242,20 +244,28 @@ class OrderMatchingTest {
 
   @Test
   void dayOrdersExpireAtTheSessionCloseAndGtcOrdersStay() throws Exception {
-    // The test's clock: a session (UTC) that closes a few seconds from now.
-    service.close();
-    sessionClose = LocalTime.now(ZoneOffset.UTC).plusSeconds(4).withNano(0);
-    service = startService();
     String account = account("1000.00");
     String symbol = symbol();
     quote(symbol, "10.00", "9.99", "10.01");
     long day = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "DAY").order().getLong("id");
     long gtc = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "GTC").order().getLong("id");
 
+    // Before the close nothing expires; the matcher reads the service's clock, not the wall clock.
+    Instant close = new SessionClock(SESSION_CLOSE, ZoneOffset.UTC).nextClose(SERVICE_CLOCK.instant());
+    SERVICE_CLOCK.set(close.minusSeconds(2));
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+        .until(() -> order(day).getString("status").equals("WORKING"));
+
     // No quote needs to arrive: the close alone expires DAY orders.
-    await().atMost(Duration.ofSeconds(20)).until(() -> order(day).getString("status").equals("EXPIRED"));
+    SERVICE_CLOCK.set(close.plusMillis(100));
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(day).getString("status").equals("EXPIRED"));
     assertThat(order(gtc).getString("status")).isEqualTo("WORKING");
     assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("5.00");
+
+    // An order placed after the close is a DAY order of the next session: it works on.
+    long next = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "DAY").order().getLong("id");
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+        .until(() -> order(next).getString("status").equals("WORKING"));
   }
 
   @Test

@@ -27,11 +27,16 @@ public final class TestService {
 
   /** The service on a free HTTP port with {@code env} as its environment. */
   public static ThorService start(Map<String, String> env) throws Exception {
+    return start(env, java.time.Clock.systemUTC());
+  }
+
+  /** Like {@link #start(Map)}, reading time from {@code clock}. */
+  public static ThorService start(Map<String, String> env, java.time.Clock clock) throws Exception {
     Map<String, String> withPort = new HashMap<>(env);
     withPort.putIfAbsent("THOR_HTTP_PORT", "0");
     withPort.putIfAbsent("THOR_ADMIN_TOKEN", ADMIN_TOKEN);
     ThorConfig config = new ConfigLoader(withPort).load(new String[0], new PrintWriter(new StringWriter()))
         .orElseThrow();
-    return ThorService.start(config);
+    return ThorService.start(config, clock);
   }
 }
