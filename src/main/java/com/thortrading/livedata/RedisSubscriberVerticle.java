@@ -1,6 +1,7 @@
 package com.thortrading.livedata;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * again with capped backoff and subscribes again. Only (P)SUBSCRIBE ever goes over this connection, which keeps
  * it safe on RESP2 servers (the Windows Redis 5), where a reply and a message cannot be told apart.
  * Quotes published while disconnected are not replayed; consumers re-read the latest hash for a snapshot.
+ *
+ * <p>The verticle is up (deployed, or {@link #subscribed()} again after a reconnect) only once Redis has confirmed
+ * the PSUBSCRIBE: the client completes the command when it is written, and a quote published between the write
+ * and Redis acting on it would be missed by a node that already says it listens.
  */
 public final class RedisSubscriberVerticle extends VerticleBase {
 
@@ -35,6 +40,9 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private RedisConnection connection;
   private boolean stopping;
   private volatile boolean subscribed;
+  /** Completed by Redis's {@code psubscribe} reply on the current connection. */
+  private Promise<Void> confirmed;
+  private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
   public RedisSubscriberVerticle(RedisOptions options, Backoff backoff) {
     this.options = options;
@@ -57,7 +65,17 @@ public final class RedisSubscriberVerticle extends VerticleBase {
       conn.handler(this::onMessage);
       conn.endHandler(v -> lost(conn, "connection closed"));
       conn.exceptionHandler(e -> lost(conn, e.getMessage()));
-      return conn.send(Request.cmd(Command.PSUBSCRIBE).arg(LiveDataRedis.QUOTE_CHANNEL_PATTERN)).<Void>mapEmpty();
+      Promise<Void> confirmation = Promise.promise();
+      confirmed = confirmation;
+      long timer = vertx.setTimer(CONFIRM_TIMEOUT.toMillis(), t -> confirmation.tryFail(
+          "Redis did not confirm PSUBSCRIBE " + LiveDataRedis.QUOTE_CHANNEL_PATTERN + " within " + CONFIRM_TIMEOUT));
+      return conn.send(Request.cmd(Command.PSUBSCRIBE).arg(LiveDataRedis.QUOTE_CHANNEL_PATTERN))
+          .compose(written -> confirmation.future())
+          .onComplete(done -> vertx.cancelTimer(timer))
+          .onFailure(e -> {
+            connection = null;
+            conn.close();
+          });
     }).onSuccess(v -> {
       if (backoff.failures() > 0) {
         LOG.info("Redis subscription to {} restored", LiveDataRedis.QUOTE_CHANNEL_PATTERN);
@@ -68,8 +86,12 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   }
 
   private void onMessage(Response message) {
+    if (message.size() == 3 && "psubscribe".equals(message.get(0).toString()) && confirmed != null) {
+      confirmed.tryComplete();
+      return;
+    }
     if (message.size() < 4 || !"pmessage".equals(message.get(0).toString())) {
-      return; // psubscribe confirmations and anything else
+      return; // anything else
     }
     Optional<String> symbol = LiveDataRedis.symbolOfChannel(message.get(2).toString());
     if (symbol.isEmpty()) {

@@ -37,11 +37,8 @@ class RedisSubscriberVerticleTest {
     vertx.deployVerticle(subscriber).await();
 
     try (Jedis jedis = REDIS.jedis()) {
-      // PSUBSCRIBE completes on write, before Redis confirms it: publish until the first message is through.
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        jedis.publish("live_data:quotes:AAPL", json("AAPL", "189.50"));
-        assertThat(aapl).isNotEmpty();
-      });
+      // Deployed means Redis confirmed the subscription: the first quote published after it is delivered.
+      assertThat(jedis.publish("live_data:quotes:AAPL", json("AAPL", "189.50"))).isEqualTo(1);
       jedis.publish("live_data:quotes:/ES", json("/ES", "5250.25"));
       jedis.publish("some:other:channel", json("AAPL", "1.00"));
       jedis.publish("live_data:quotes:AAPL", "not json");
@@ -61,5 +58,88 @@ class RedisSubscriberVerticleTest {
       });
     }
     assertThat(subscriber.subscribed()).isTrue();
+  }
+
+  @Test
+  void isNotUpUntilRedisConfirmsTheSubscription(Vertx vertx) throws Exception {
+    try (HoldingProxy proxy = HoldingProxy.start(vertx, REDIS.port())) {
+      RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(
+          new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port()));
+      var deployed = vertx.deployVerticle(subscriber);
+
+      // Redis has the PSUBSCRIBE, its reply is held back: the verticle must not say it is up.
+      await().atMost(Duration.ofSeconds(5)).until(proxy::holding);
+      await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2))
+          .until(() -> !deployed.isComplete() && !subscriber.subscribed());
+
+      proxy.release();
+      await().atMost(Duration.ofSeconds(5)).until(deployed::succeeded);
+      assertThat(subscriber.subscribed()).isTrue();
+    }
+  }
+
+  /** A TCP proxy to Redis that holds back Redis's replies from the moment the client sends PSUBSCRIBE. */
+  private static final class HoldingProxy implements AutoCloseable {
+    private final io.vertx.core.net.NetServer server;
+    private final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+    /** The proxied connection's context: releasing there keeps held and later replies in order. */
+    private volatile io.vertx.core.Context context;
+
+    private HoldingProxy(io.vertx.core.net.NetServer server) {
+      this.server = server;
+    }
+
+    static HoldingProxy start(Vertx vertx, int redisPort) {
+      io.vertx.core.net.NetClient client = vertx.createNetClient();
+      HoldingProxy[] self = new HoldingProxy[1];
+      io.vertx.core.net.NetServer server = vertx.createNetServer().connectHandler(downstream -> {
+        downstream.pause();
+        self[0].context = Vertx.currentContext();
+        client.connect(redisPort, "127.0.0.1").onSuccess(upstream -> {
+          downstream.handler(bytes -> {
+            if (bytes.toString().toUpperCase(java.util.Locale.ROOT).contains("PSUBSCRIBE")) {
+              self[0].holding.set(true);
+            }
+            upstream.write(bytes);
+          });
+          upstream.handler(bytes -> {
+            if (self[0].holding.get()) {
+              self[0].held.add(() -> downstream.write(bytes));
+            } else {
+              downstream.write(bytes);
+            }
+          });
+          downstream.closeHandler(v -> upstream.close());
+          upstream.closeHandler(v -> downstream.close());
+          downstream.resume();
+        });
+      });
+      server.listen(0, "127.0.0.1").await();
+      self[0] = new HoldingProxy(server);
+      return self[0];
+    }
+
+    int port() {
+      return server.actualPort();
+    }
+
+    boolean holding() {
+      return holding.get();
+    }
+
+    /** Lets the held replies, and everything after them, through (on the proxy's event loop, in order). */
+    void release() {
+      context.runOnContext(v -> {
+        holding.set(false);
+        held.forEach(Runnable::run);
+        held.clear();
+      });
+    }
+
+    @Override
+    public void close() {
+      server.close().await();
+    }
   }
 }
