@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health}: 200 when every server the node needs answers within its time, else 503 naming which do not.
- * Open to anyone, so it says UP or DOWN per server and nothing else; why is in the log. A check that hangs (a
- * frozen database) counts as DOWN when its time is up, never as a server error.
+ * Open to anyone, so it says one word per check (UP, DOWN, or a state such as the quote source's STUCK) and nothing
+ * else; why is in the log. A check that hangs (a frozen database) counts as DOWN when its time is up, never as a
+ * server error.
  */
 final class HealthRoute implements Handler<RoutingContext> {
 
@@ -26,44 +27,52 @@ final class HealthRoute implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final long timeoutMs;
-  private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private static final String UP = "UP";
+  private final Map<String, Supplier<Future<String>>> checks = new LinkedHashMap<>();
 
   HealthRoute(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
   }
 
+  /** A server probe: UP when it answers in time, DOWN when it fails or does not. */
   HealthRoute check(String id, Supplier<Future<?>> probe) {
-    checks.put(id, probe);
+    checks.put(id, () -> probe.get().map(answered -> UP));
+    return this;
+  }
+
+  /** A state this node keeps itself (read at once): healthy only when it is {@code UP}. */
+  HealthRoute state(String id, Supplier<String> state) {
+    checks.put(id, () -> Future.succeededFuture(state.get()));
     return this;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    List<Future<Boolean>> results = new ArrayList<>();
+    List<Future<String>> results = new ArrayList<>();
     checks.forEach((id, probe) -> results.add(run(id, probe)));
     Future.join(results).onComplete(done -> {
       JsonArray list = new JsonArray();
       boolean up = true;
       int i = 0;
       for (String id : checks.keySet()) {
-        boolean ok = results.get(i++).result();
-        up &= ok;
-        list.add(new JsonObject().put("id", id).put("status", ok ? "UP" : "DOWN"));
+        String status = results.get(i++).result();
+        up &= UP.equals(status);
+        list.add(new JsonObject().put("id", id).put("status", status));
       }
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list).encode());
     });
   }
 
-  private Future<Boolean> run(String id, Supplier<Future<?>> probe) {
-    Promise<Boolean> result = Promise.promise();
+  private Future<String> run(String id, Supplier<Future<String>> probe) {
+    Promise<String> result = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, t -> {
-      if (result.tryComplete(false)) {
+      if (result.tryComplete("DOWN")) {
         LOG.warn("Health: {} did not answer within {} ms", id, timeoutMs);
       }
     });
-    Future<?> answer;
+    Future<String> answer;
     try {
       answer = probe.get();
     } catch (RuntimeException e) {
@@ -71,10 +80,12 @@ final class HealthRoute implements Handler<RoutingContext> {
     }
     answer.onComplete(done -> {
       vertx.cancelTimer(timer);
-      if (done.failed() && result.tryComplete(false)) {
-        LOG.warn("Health: {} does not answer: {}", id, done.cause().getMessage());
+      if (done.failed()) {
+        if (result.tryComplete("DOWN")) {
+          LOG.warn("Health: {} does not answer: {}", id, done.cause().getMessage());
+        }
       } else {
-        result.tryComplete(true);
+        result.tryComplete(done.result());
       }
     });
     return result.future();

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import com.thortrading.livedata.QuoteApi;
+import com.thortrading.livedata.QuoteSourceStatus;
 import com.thortrading.trades.InvalidRequestException;
 import com.thortrading.trades.TradesApi;
 import io.vertx.core.Future;
@@ -58,11 +59,15 @@ public final class HttpServerVerticle extends VerticleBase {
   private final String metersName;
   private final EdgeOptions edge;
   private final Clock clock;
+  /** This node's quote source, when it polls one (ingest role): /health says when its reads are stuck. */
+  private final Optional<QuoteSourceStatus> source;
   private HttpServer server;
   private SockJsFanout fanout;
 
   public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
-      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock) {
+      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock,
+      Optional<QuoteSourceStatus> source) {
+    this.source = source;
     this.edge = edge;
     this.clock = clock;
     this.host = host;
@@ -117,9 +122,11 @@ public final class HttpServerVerticle extends VerticleBase {
             ctx.next();
           }).handler(PrometheusScrapingHandler.create(metersName));
     }
-    router.get("/health").handler(new HealthRoute(vertx, HEALTH_TIMEOUT_MS)
+    HealthRoute health = new HealthRoute(vertx, HEALTH_TIMEOUT_MS)
         .check("redis", redis::ping)
-        .check("postgres", () -> pg.query("SELECT 1").execute()));
+        .check("postgres", () -> pg.query("SELECT 1").execute());
+    source.ifPresent(status -> health.state("source", () -> status.current().state().name()));
+    router.get("/health").handler(health);
     router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));

@@ -21,6 +21,8 @@ public enum Setting {
   PG_URL("URL", "External PostgreSQL, e.g. postgresql://user:pass@127.0.0.1:5432/thor; empty starts an embedded one"),
   SOURCE("SOURCE", "Quote source: sim, replay or excel"),
   POLL_INTERVAL_MS("MS", "How often the source is read, in milliseconds (10 to 3600000)"),
+  SOURCE_READ_TIMEOUT_MS("MS", "A source read not back by then is stuck (an Excel dialog): /health says so, and the "
+      + "source is re-attached on a fresh thread (100 to 600000)"),
   SYMBOLS("LIST", "Comma-separated symbols the sim source quotes"),
   SIM_SEED("N", "Seed of the sim source's random walk: the same seed gives the same day"),
   SIM_CHANGE_PROBABILITY("P", "Chance (0 to 1) that a sim symbol moves at each poll"),

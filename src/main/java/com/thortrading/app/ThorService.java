@@ -15,6 +15,7 @@ import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuotePollerVerticle;
 import com.thortrading.livedata.QuoteSource;
 import com.thortrading.livedata.QuoteSourceException;
+import com.thortrading.livedata.QuoteSourceStatus;
 import com.thortrading.livedata.RedisPublisherVerticle;
 import com.thortrading.livedata.RedisSubscriberVerticle;
 import com.thortrading.livedata.ReplayQuoteSource;
@@ -123,11 +124,14 @@ public final class ThorService implements AutoCloseable {
         vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions)).await();
       }
       String quotes = "none (no ingest role)";
+      Optional<QuoteSourceStatus> sourceStatus = Optional.empty();
       if (roles.contains(Role.INGEST)) {
         QuoteSource source = quoteSource(config);
         vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
+        sourceStatus = Optional.of(new QuoteSourceStatus());
         try {
-          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), clock)).await();
+          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), config.sourceReadTimeout(), clock,
+              sourceStatus.get())).await();
         } catch (QuoteSourceException e) {
           throw new StartupException(e.getMessage());
         }
@@ -136,7 +140,8 @@ public final class ThorService implements AutoCloseable {
       int httpPort = -1;
       if (roles.contains(Role.WEB)) {
         HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
-            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters, config.edge(), clock);
+            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters, config.edge(), clock,
+            sourceStatus);
         try {
           vertx.deployVerticle(http).await();
         } catch (Exception e) {

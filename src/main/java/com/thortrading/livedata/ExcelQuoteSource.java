@@ -32,7 +32,8 @@ public final class ExcelQuoteSource implements QuoteSource {
   private final Supplier<ExcelSheetReader> readerFactory;
   private final Backoff backoff;
   private final QuoteGridParser parser;
-  private ExcelSheetReader reader;
+  /** The current thread's reader; replaced by {@link #reattach} while a stuck read may still hold the old one. */
+  private volatile ExcelSheetReader reader;
   private Instant retryAt;
 
   public ExcelQuoteSource(String workbook, String sheet, String dllPath, String osName,
@@ -79,12 +80,24 @@ public final class ExcelQuoteSource implements QuoteSource {
     if (retryAt != null && now.isBefore(retryAt)) {
       return List.of(); // backing off; Redis keeps the last good quotes meanwhile
     }
+    ExcelSheetReader mine = reader;
     try {
-      List<Quote> quotes = parser.parse(reader.readUsedRange(), now);
+      List<List<Object>> grid = mine.readUsedRange();
+      if (mine != reader) {
+        // This read was given up as stuck and a fresh thread has its own reader: release ours here, on the thread
+        // that made its COM objects, and leave the rest alone.
+        mine.close();
+        return List.of();
+      }
+      List<Quote> quotes = parser.parse(grid, now);
       backoff.reset();
       retryAt = null;
       return quotes;
     } catch (ExcelUnavailableException e) {
+      if (mine != reader) {
+        mine.close();
+        throw e;
+      }
       if (!e.busy()) {
         reader.disconnect();
       }
@@ -92,6 +105,13 @@ public final class ExcelQuoteSource implements QuoteSource {
       retryAt = now.plus(delay);
       throw new ExcelUnavailableException(e.getMessage() + "; retrying in " + delay.toMillis() + " ms", e.busy(), e);
     }
+  }
+
+  /** A new reader for the fresh thread; it attaches to Excel (new COM objects, its own apartment) on first read. */
+  @Override
+  public void reattach() {
+    reader = readerFactory.get();
+    retryAt = null;
   }
 
   @Override

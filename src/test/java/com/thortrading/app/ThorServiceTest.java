@@ -93,6 +93,9 @@ class ThorServiceTest {
     HttpResponse<String> up = get("/health");
     assertThat(up.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(up.body()).getString("status")).isEqualTo("UP");
+    // An ingest node's /health covers its quote source too.
+    assertThat(new JsonObject(up.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getString("id").equals("source")).map(c -> c.getString("status"))).containsExactly("UP");
 
     REDIS.stop();
     try {

@@ -24,7 +24,7 @@ class ExcelQuoteSourceTest {
   Path dir;
 
   /** Plays a script of reads; counts disconnects. */
-  private static final class ScriptedReader implements ExcelSheetReader {
+  private static class ScriptedReader implements ExcelSheetReader {
     final Deque<Object> script = new ArrayDeque<>();
     int reads;
     int disconnects;
@@ -124,5 +124,45 @@ class ExcelQuoteSourceTest {
     assertThatThrownBy(() -> excel.poll(T0.plusSeconds(1))).hasMessageContaining("not running");
     assertThat(reader.disconnects).isEqualTo(1);
     assertThat(excel.poll(T0.plusSeconds(2))).hasSize(1);
+  }
+
+  @Test
+  void aReadGivenUpAsStuckReleasesItsOwnReaderAndLeavesTheFreshOneAlone() throws Exception {
+    java.util.concurrent.CountDownLatch dialog = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    ScriptedReader stuck = new ScriptedReader() {
+      @Override
+      public List<List<Object>> readUsedRange() {
+        entered.countDown();
+        try {
+          dialog.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return SHEET;
+      }
+    };
+    ScriptedReader fresh = new ScriptedReader();
+    Deque<ScriptedReader> readers = new ArrayDeque<>(List.of(stuck, fresh));
+    ExcelQuoteSource source = new ExcelQuoteSource("RTD.xlsx", "Quotes", dll().toString(), "Windows 11",
+        readers::pop, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)));
+    source.open();
+    var hung = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var late = hung.submit(() -> source.poll(T0));
+      assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      source.reattach();
+      assertThat(source.poll(T0.plusSeconds(1))).extracting(Quote::symbol).containsExactly("AAPL");
+      dialog.countDown();
+
+      assertThat(late.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+      assertThat(stuck.closed).as("the stuck thread closed its own reader").isTrue();
+      assertThat(fresh.closed).isFalse();
+      assertThat(source.poll(T0.plusSeconds(2))).extracting(Quote::symbol).containsExactly("AAPL");
+      assertThat(fresh.reads).isEqualTo(2);
+    } finally {
+      hung.shutdownNow();
+    }
   }
 }

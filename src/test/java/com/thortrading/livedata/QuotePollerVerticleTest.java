@@ -123,4 +123,94 @@ class QuotePollerVerticleTest {
 
     assertThat(failure).isInstanceOf(QuoteSourceException.class).hasMessage("Replay file /nope.csv does not exist");
   }
+
+  /** A source whose reads can be made to hang, as a COM call behind an Excel dialog does. */
+  private static final class HangingSource implements QuoteSource {
+    final java.util.concurrent.CountDownLatch dialogClosed = new java.util.concurrent.CountDownLatch(1);
+    /** Re-attaching waits for this, so that a test sees the STUCK state before the fresh thread clears it. */
+    final java.util.concurrent.CountDownLatch mayReattach = new java.util.concurrent.CountDownLatch(1);
+    volatile boolean hangNext;
+    volatile String hungOn;
+    final List<String> reattachedOn = new CopyOnWriteArrayList<>();
+    final List<String> readOn = new CopyOnWriteArrayList<>();
+    final AtomicInteger n = new AtomicInteger();
+
+    @Override
+    public String describe() {
+      return "hanging";
+    }
+
+    @Override
+    public List<Quote> poll(Instant now) throws InterruptedException {
+      String thread = Thread.currentThread().getName();
+      readOn.add(thread);
+      if (hangNext) {
+        hangNext = false;
+        hungOn = thread;
+        // Deaf to interrupts, as a native COM call is.
+        boolean interrupted = false;
+        while (dialogClosed.getCount() > 0) {
+          try {
+            dialogClosed.await();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        return List.of(new Quote("LATE", Map.of("last", "9.99"), now)); // must never be sent
+      }
+      return List.of(new Quote("AAPL", Map.of("last", "1." + n.incrementAndGet()), now));
+    }
+
+    @Override
+    public void reattach() throws InterruptedException {
+      mayReattach.await();
+      reattachedOn.add(Thread.currentThread().getName());
+    }
+  }
+
+  @Test
+  void aReadPastItsDeadlineIsReportedStuckAndTheSourceIsReattachedOnAFreshThread(Vertx vertx) {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH,
+        m -> m.body().quotes().forEach(q -> sent.add(q.symbol())));
+    HangingSource source = new HangingSource();
+    QuoteSourceStatus status = new QuoteSourceStatus();
+    vertx.deployVerticle(new QuotePollerVerticle(source, Duration.ofMillis(20), Duration.ofMillis(300),
+        Clock.systemUTC(), status)).await();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= 3);
+
+    source.hangNext = true;
+    await().atMost(Duration.ofSeconds(5)).until(() -> status.current().state() == QuoteSourceStatus.State.STUCK);
+    source.mayReattach.countDown();
+    // A fresh thread re-attaches, then reads on, and the source is UP again while the old read still hangs.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !source.reattachedOn.isEmpty());
+    assertThat(source.reattachedOn).hasSize(1).doesNotContain(source.hungOn);
+    int before = sent.size();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= before + 3);
+    assertThat(status.current().state()).isEqualTo(QuoteSourceStatus.State.UP);
+    assertThat(source.readOn.get(source.readOn.size() - 1)).isEqualTo(source.reattachedOn.get(0));
+
+    // The dialog closes: the old read returns, and what it read is dropped.
+    source.dialogClosed.countDown();
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !sent.contains("LATE"));
+    assertThat(source.reattachedOn).hasSize(1);
+  }
+
+  @Test
+  void stoppingDoesNotWaitForAStuckReadBeyondItsDeadline(Vertx vertx) throws Exception {
+    HangingSource source = new HangingSource();
+    source.hangNext = true;
+    QuoteSourceStatus status = new QuoteSourceStatus();
+    String id = vertx.deployVerticle(new QuotePollerVerticle(source, Duration.ofMillis(20), Duration.ofMillis(300),
+        Clock.systemUTC(), status)).await();
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.hungOn != null);
+
+    long started = System.nanoTime();
+    vertx.undeploy(id).await(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    source.dialogClosed.countDown();
+  }
 }
