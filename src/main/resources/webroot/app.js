@@ -30,13 +30,15 @@ const state = {
   // The highest order-event seq applied for state.account (null: none yet), and which account's list is shown:
   // both start again with every sign-in, sign-out and account switch (a new epoch drops answers of the old one).
   ordersSeq: null,
+  accountSeq: null, // event_seq of the account snapshot shown
   ordersEpoch: 0,
 };
 let bus = null;
 
 // What the order stream did, for a look from the console (and the browser test): events applied, stale or
 // duplicate ones ignored, loads of the orders list over REST, and the since_seq of each register (null: none).
-const thorStats = { applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0, registrations: [] };
+const thorStats = { applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0, accountLoads: 0,
+  registrations: [] };
 window.thorStats = thorStats;
 
 function loadSymbols() {
@@ -380,8 +382,13 @@ function onOrderEvent(order) {
   thorStats.appliedSeqs.push(seq);
   if (thorStats.appliedSeqs.length > 200) thorStats.appliedSeqs.shift();
   state.orders.set(order.id, order);
-  renderOrdersSoon(); // a replay brings many at once: one render, one account refresh
-  refreshAccountSoon();
+  renderOrdersSoon(); // a replay brings many at once: one render
+  // The event carries the account as the change left it; an older server's event does not: read it then.
+  if (order.account_snapshot) {
+    applyAccount(order.account_snapshot);
+  } else {
+    refreshAccountSoon();
+  }
 }
 
 function unfollowOrders() {
@@ -553,15 +560,28 @@ async function refreshAccountSoon() {
 async function refreshAccount() {
   if (!state.account) return;
   const account = state.account;
+  thorStats.accountLoads++;
   try {
     const { status, body } = await api('/api/accounts/' + encodeURIComponent(account));
     if (account !== state.account) return;
     if (status === 200) {
-      renderAccount(body.account);
+      applyAccount(body.account);
     } else {
       showResult(errorMessage(body, 'Cannot load the account'), false);
     }
   } catch (e) { /* signed out, or offline: the connection indicator already says so */ }
+}
+
+/**
+ * Shows an account snapshot unless the page already shows a newer one: a read that raced an event, or an event
+ * older than the read, is ignored by its event_seq (the last order event it includes).
+ */
+function applyAccount(account) {
+  if (!account || account.id !== state.account) return;
+  const seq = Number.isSafeInteger(account.event_seq) ? account.event_seq : null;
+  if (seq !== null && state.accountSeq !== null && seq < state.accountSeq) return;
+  if (seq !== null) state.accountSeq = seq;
+  renderAccount(account);
 }
 
 function renderAccount(account) {
@@ -777,6 +797,7 @@ function changeAccount() {
 function forgetOrders() {
   state.orders = new Map();
   state.ordersSeq = null;
+  state.accountSeq = null;
   state.ordersEpoch++;
   thorStats.lastSeq = null;
 }

@@ -63,7 +63,7 @@ public final class OrderEngine {
    * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
    */
   public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
-    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> changes(deadline, conn ->
+    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes, conn ->
         store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(request.account()))
             : placeLocked(conn, account.get(), request, quotes, tradable)))));
@@ -213,7 +213,7 @@ public final class OrderEngine {
   /** Like {@link #matchWorking(long, Quote)} with the quotes already read, for a matcher trying several orders. */
   public Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
     return pool.withTransaction(conn -> matchLocked(conn, orderId, quote, quotes)
-        .compose(changed -> store.appendEvents(conn, changed)));
+        .compose(changed -> recordEvents(conn, changed, quotes)));
   }
 
   private Future<List<JsonObject>> matchLocked(SqlConnection conn, long orderId, Quote quote, Map<String, Quote> quotes) {
@@ -249,9 +249,10 @@ public final class OrderEngine {
 
   /** Expires working DAY orders placed before {@code close}; returns them as changed. */
   public Future<List<JsonObject>> expireDayOrders(Instant close) {
-    return pool.withTransaction(conn -> store.expireDayOrders(conn, close.atOffset(ZoneOffset.UTC))
+    return quotesForValuation().compose(quotes -> pool.withTransaction(conn -> store.expireDayOrders(conn,
+            close.atOffset(ZoneOffset.UTC))
         .map(orders -> orders.stream().map(AccountsJson::order).toList())
-        .compose(expired -> store.appendEvents(conn, expired)));
+        .compose(expired -> recordEvents(conn, expired, quotes))));
   }
 
   /** An account's order events after {@code sinceSeq}, oldest first: what a client missed while away. */
@@ -284,7 +285,7 @@ public final class OrderEngine {
   }
 
   public Future<EngineReply> cancel(long orderId, Optional<String> scope, Optional<Instant> deadline) {
-    return changes(deadline, conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
+    return quotesForValuation().compose(quotes -> changes(deadline, quotes, conn -> store.lockOrder(conn, orderId).map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
       }
@@ -298,7 +299,7 @@ public final class OrderEngine {
         JsonObject json = AccountsJson.order(canceled.orElseThrow());
         return new EngineReply(EngineOutcome.OK, new JsonObject().put("order", json), List.of(json));
       });
-    }));
+    })));
   }
 
   /**
@@ -312,7 +313,7 @@ public final class OrderEngine {
 
   public Future<EngineReply> replace(long orderId, Optional<String> scope, Optional<Long> quantity,
       Optional<BigDecimal> limit, Optional<BigDecimal> stop, Optional<Instant> deadline) {
-    return latestQuotes().compose(quotes -> changes(deadline, conn -> store.lockOrder(conn, orderId)
+    return latestQuotes().compose(quotes -> changes(deadline, quotes, conn -> store.lockOrder(conn, orderId)
         .map(o -> within(o, scope)).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(noSuchOrder(orderId));
@@ -384,8 +385,9 @@ public final class OrderEngine {
         .compose(v -> store.account(conn, id))
         .compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(id))
-            : snapshot(conn, id, quotes).map(snapshot -> EngineReply.of(EngineOutcome.OK, new JsonObject()
-                .put("account", AccountsJson.account(snapshot)))))));
+            : store.eventSeq(conn, id).compose(seq -> snapshot(conn, id, quotes).map(snapshot -> EngineReply.of(
+                EngineOutcome.OK, new JsonObject().put("account", AccountsJson.account(snapshot)
+                    .put("event_seq", seq))))))));
   }
 
   /** Creates an account and its first API token in one transaction; the reply carries the token's secret. */
@@ -402,10 +404,45 @@ public final class OrderEngine {
   }
 
   /** Like {@link #transaction}, with the reply's order changes written to the outbox before it commits. */
-  private Future<EngineReply> changes(Optional<Instant> deadline,
+  private Future<EngineReply> changes(Optional<Instant> deadline, Map<String, Quote> quotes,
       java.util.function.Function<SqlConnection, Future<EngineReply>> work) {
-    return transaction(deadline, conn -> work.apply(conn).compose(reply -> store.appendEvents(conn, reply.orderEvents())
-        .map(events -> new EngineReply(reply.outcome(), reply.body(), events))));
+    return transaction(deadline, conn -> work.apply(conn).compose(reply -> recordEvents(conn, reply.orderEvents(),
+        quotes).map(events -> new EngineReply(reply.outcome(), reply.body(), events))));
+  }
+
+  /**
+   * Writes order changes to the outbox inside the caller's transaction, and returns them as published: the order
+   * JSON with its account's next {@code seq} and {@code account_snapshot}, the account as this transaction leaves
+   * it (with {@code event_seq}, the last seq it covers), so a client need not read the account again. The snapshot
+   * is read after the seqs are taken, which locks the account: no other change of it can fall in between.
+   */
+  private Future<List<JsonObject>> recordEvents(SqlConnection conn, List<JsonObject> orders,
+      Map<String, Quote> quotes) {
+    Map<String, List<JsonObject>> byAccount = new java.util.LinkedHashMap<>();
+    orders.forEach(o -> byAccount.computeIfAbsent(o.getString("account"), a -> new java.util.ArrayList<>()).add(o));
+    Future<List<JsonObject>> all = Future.succeededFuture(new java.util.ArrayList<>());
+    for (Map.Entry<String, List<JsonObject>> entry : byAccount.entrySet()) {
+      String account = entry.getKey();
+      List<JsonObject> changed = entry.getValue();
+      all = all.compose(events -> store.takeEventSeqs(conn, account, changed.size())
+          .compose(last -> snapshot(conn, account, quotes).compose(snapshot -> {
+            JsonObject state = AccountsJson.account(snapshot).put("event_seq", last);
+            List<JsonObject> mine = new java.util.ArrayList<>();
+            long seq = last - changed.size();
+            for (JsonObject order : changed) {
+              mine.add(order.copy().put("seq", ++seq).put("account_snapshot", state));
+            }
+            events.addAll(mine);
+            return store.insertEvents(conn, mine).map(v -> events);
+          })));
+    }
+    return all;
+  }
+
+  /** Quotes to value an account at for a change that needs none to decide (cancel, expiry): Redis down is no reason
+   * to refuse it, so without them positions are valued at cost. */
+  private Future<Map<String, Quote>> quotesForValuation() {
+    return latestQuotes().recover(e -> Future.succeededFuture(Map.of()));
   }
 
   /** One transaction that commits only while its caller still waits (before {@code deadline}, when there is one). */

@@ -236,24 +236,31 @@ public final class TradingStore {
   }
 
   /**
-   * Writes order changes to the outbox inside the caller's transaction, each with its account's next sequence
-   * number (which also locks the account row, so numbers never interleave or skip); returns the events as
-   * published: the order JSON with {@code seq}.
+   * Takes the account's next {@code count} event seqs and returns the last; the update locks the account row until
+   * the transaction ends, so seqs follow the order in which the account's changes commit.
    */
-  public Future<List<JsonObject>> appendEvents(SqlConnection conn, List<JsonObject> orders) {
-    Future<List<JsonObject>> all = Future.succeededFuture(new ArrayList<>());
-    for (JsonObject order : orders) {
-      all = all.compose(events -> conn.preparedQuery("WITH next AS (UPDATE accounts SET event_seq = event_seq + 1 "
-              + "WHERE id = $1 RETURNING id, event_seq) INSERT INTO order_events (account_id, seq, order_id, body) "
-              + "SELECT id, event_seq, $2, $3::jsonb || jsonb_build_object('seq', event_seq) FROM next RETURNING seq")
-          .execute(Tuple.of(order.getString("account"), order.getLong("id"), order))
-          .map(rows -> {
-            // Published as built here (the stored copy is the same JSON, as PostgreSQL orders its keys).
-            events.add(order.copy().put("seq", rows.iterator().next().getLong("seq")));
-            return events;
-          }));
+  public Future<Long> takeEventSeqs(SqlConnection conn, String account, int count) {
+    return conn.preparedQuery("UPDATE accounts SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq")
+        .execute(Tuple.of(account, count)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** The seq of the account's newest event (0 before its first). */
+  public Future<Long> eventSeq(SqlClient client, String account) {
+    return client.preparedQuery("SELECT event_seq FROM accounts WHERE id = $1").execute(Tuple.of(account))
+        .map(rows -> first(rows).map(row -> row.getLong(0)).orElse(0L));
+  }
+
+  /** Writes events (each with its {@code seq}, {@code id} and {@code account}) to the outbox, in one batch. */
+  public Future<Void> insertEvents(SqlConnection conn, List<JsonObject> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return all;
+    List<Tuple> rows = new ArrayList<>();
+    for (JsonObject event : events) {
+      rows.add(Tuple.of(event.getString("account"), event.getLong("seq"), event.getLong("id"), event));
+    }
+    return conn.preparedQuery("INSERT INTO order_events (account_id, seq, order_id, body) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows).mapEmpty();
   }
 
   /** An account's events after {@code sinceSeq}, oldest first. */

@@ -195,10 +195,13 @@ class FanoutProtocolTest {
             "{\"symbol\":\"EVT\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"2.00\"}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     JsonObject order = new JsonObject(placed.body()).getJsonObject("order");
+    JsonObject account = new JsonObject(placed.body()).getJsonObject("account");
 
     await().atMost(Duration.ofSeconds(5)).until(() -> client.recs("orders.events.paper").size() == 1);
     JsonObject event = client.recs("orders.events.paper").get(0).getJsonObject("body");
-    assertThat(event.getLong("seq")).isPositive();
+    long seq = event.getLong("seq");
+    assertThat(seq).isPositive();
+    assertThat(event.remove("account_snapshot")).isEqualTo(account.copy().put("event_seq", seq));
     event.remove("seq");
     assertThat(event).isEqualTo(order);
   }

@@ -627,6 +627,16 @@ class TradingPageBrowserTest {
     assertThat(number("return thorStats.lastSeq")).isEqualTo(seen + seqs.size() + 1);
     assertThat(ordersListRequests()).isEqualTo(1);
     assertThat(text("#connection")).isEqualTo("live");
+
+    // A fill's event carries the account as it left it: the page shows the new cash without reading the account.
+    long accountLoads = number("return thorStats.accountLoads");
+    long bought = placeOrder(secret, new JsonObject().put("symbol", "MSFT").put("side", "BUY").put("quantity", 2)
+        .put("order_type", "MKT"));
+    String cash = expect(200, call(as(secret, "/api/accounts/paper").GET())).getJsonObject("account").getString("cash");
+    await().atMost(Duration.ofSeconds(5)).until(() -> orderRowStatus(bought).equals("FILLED")
+        && text("#cash").equals(cash));
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+        .until(() -> number("return thorStats.accountLoads") == accountLoads);
   }
 
   @Test

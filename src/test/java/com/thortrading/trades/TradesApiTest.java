@@ -419,9 +419,14 @@ class TradesApiTest {
     Reply rejected = order(limit(account, "EVT", "SELL", 5, "5.00"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
-    // Each event is the order as the reply showed it, plus the account's next sequence number.
-    assertThat(events.get(0)).isEqualTo(filled.order().copy().put("seq", 1L));
-    assertThat(events.get(1)).isEqualTo(rejected.order().copy().put("seq", 2L));
+    // Each event is the order as the reply showed it, the account's next sequence number, and the account as the
+    // change left it: the reply's own snapshot (read in the same transaction), marked with the seq it covers.
+    assertThat(events.get(0)).isEqualTo(filled.order().copy().put("seq", 1L)
+        .put("account_snapshot", filled.account().copy().put("event_seq", 1L)));
+    assertThat(events.get(1)).isEqualTo(rejected.order().copy().put("seq", 2L)
+        .put("account_snapshot", rejected.account().copy().put("event_seq", 2L)));
+    // A read of the account says which event it is as new as.
+    assertThat(get("/api/accounts/" + account).body().getJsonObject("account").getLong("event_seq")).isEqualTo(2L);
   }
 
   // --- outages ------------------------------------------------------------------------------------------
