@@ -18,7 +18,6 @@ public final class AccountsSchema {
   private static final Logger LOG = LoggerFactory.getLogger(AccountsSchema.class);
 
   /** The account orders go to when they name none. */
-  public static final String DEFAULT_ACCOUNT = "paper";
 
   private AccountsSchema() {
   }
@@ -27,9 +26,9 @@ public final class AccountsSchema {
     return vertx.executeBlocking(() -> {
       migrate(pgUrl);
       return null;
-    }, false).compose(v -> new TradingStore().createAccount(pool, DEFAULT_ACCOUNT, startingCash)).map(created -> {
+    }, false).compose(v -> new TradingStore().createAccount(pool, AccountIds.DEFAULT, startingCash)).map(created -> {
       if (created) {
-        LOG.info("Created the default account '{}' with {} cash", DEFAULT_ACCOUNT, Money.text(startingCash));
+        LOG.info("Created the default account '{}' with {} cash", AccountIds.DEFAULT, Money.text(startingCash));
       }
       return null;
     });

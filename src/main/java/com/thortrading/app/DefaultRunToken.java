@@ -1,6 +1,6 @@
 package com.thortrading.app;
 
-import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.AccountIds;
 import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.accounts.TokenStore;
 import io.vertx.sqlclient.Pool;
@@ -34,15 +34,15 @@ final class DefaultRunToken {
     if (kept.isPresent()) {
       var found = tokens.byHash(pg, TokenSecrets.hash(kept.get())).await(10, TimeUnit.SECONDS);
       if (found.isPresent() && !found.get().revoked()
-          && found.get().account().equals(Optional.of(AccountsSchema.DEFAULT_ACCOUNT))) {
+          && found.get().account().equals(Optional.of(AccountIds.DEFAULT))) {
         return kept.get();
       }
       LOG.info("The token in {} was revoked or is unknown; making a new one", file.toAbsolutePath());
     }
-    String secret = tokens.create(pg, AccountsSchema.DEFAULT_ACCOUNT, "default run (web UI link)")
+    String secret = tokens.create(pg, AccountIds.DEFAULT, "default run (web UI link)")
         .await(10, TimeUnit.SECONDS).secret();
     write(file, secret);
-    LOG.info("Made a token for account '{}' and kept it in {} (readable by you only)", AccountsSchema.DEFAULT_ACCOUNT,
+    LOG.info("Made a token for account '{}' and kept it in {} (readable by you only)", AccountIds.DEFAULT,
         file.toAbsolutePath());
     return secret;
   }

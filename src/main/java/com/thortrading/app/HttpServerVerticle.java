@@ -3,7 +3,7 @@ package com.thortrading.app;
 import com.thortrading.accounts.AccessPolicy;
 import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.AccountAddresses;
-import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.AccountIds;
 import com.thortrading.accounts.RateLimiter;
 import com.thortrading.accounts.TokenAuthenticator;
 import com.thortrading.accounts.TokenSecrets;
@@ -11,14 +11,14 @@ import com.thortrading.accounts.TokenStore;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.stream.BridgeAccess;
 import com.thortrading.trades.ApiError;
+import com.thortrading.trades.ApiFailureHandler;
 import com.thortrading.trades.ApiGuard;
+import com.thortrading.trades.QuoteApi;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import com.thortrading.livedata.QuoteApi;
 import com.thortrading.livedata.QuoteSourceStatus;
-import com.thortrading.trades.InvalidRequestException;
 import com.thortrading.trades.TradesApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -82,7 +82,7 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    AccessPolicy policy = new AccessPolicy(AccountsSchema.DEFAULT_ACCOUNT);
+    AccessPolicy policy = new AccessPolicy(AccountIds.DEFAULT);
     TokenAuthenticator authenticator = new TokenAuthenticator(pg, new TokenStore(new TokenSecrets(new SecureRandom())),
         edge.operatorToken(), edge.metricsToken(), clock, Duration.ofSeconds(1),
         new RateLimiter(edge.authFailuresPerMinute() / 60.0, 10, System::nanoTime, 100_000));
@@ -127,12 +127,12 @@ public final class HttpServerVerticle extends VerticleBase {
         .check("postgres", () -> pg.query("SELECT 1").execute());
     source.ifPresent(status -> health.state("source", () -> status.current().state().name()));
     router.get("/health").handler(health);
-    router.route("/api/*").last().handler(ctx -> error(ctx, 404, "NOT_FOUND",
-        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/api/*").last().handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND",
+        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().handler(StaticHandler.create("webroot"));
-    router.route().last().handler(ctx -> error(ctx, 404, "NOT_FOUND", "Nothing at " + ctx.request().path()));
-    router.route().failureHandler(this::failure);
+    router.route().last().handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND", "Nothing at " + ctx.request().path())));
+    router.route().failureHandler(new ApiFailureHandler());
     // Read-idle: a client that sends nothing (no pings) is dead or frozen. Only this drops a socket that stopped
     // reading, since its close frame waits behind the data it never took.
     // A websocket message may be a little over the largest frame the fan-out takes, so the fan-out sees it and
@@ -146,8 +146,7 @@ public final class HttpServerVerticle extends VerticleBase {
           if (BAD_ESCAPE.matcher(request.uri()).find()) {
             LOG.info("{} refused: 400 malformed escape in the path", request.method());
             request.response().setStatusCode(400).putHeader("content-type", "application/json")
-                .end(new JsonObject().put("error", new JsonObject().put("code", "BAD_REQUEST")
-                    .put("message", "The address has a malformed %-escape")).encode());
+                .end(new ApiError(400, "BAD_REQUEST", "The address has a malformed %-escape").body().encode());
             return;
           }
           router.handle(request);
@@ -172,56 +171,6 @@ public final class HttpServerVerticle extends VerticleBase {
 
 
 
-  /**
-   * Every failure becomes the API's JSON error. A client's mistake is one INFO line, never a stack trace; an
-   * unavailable server is one WARN line naming it; only a real fault (a bug) logs its trace, under an error id
-   * that the reply carries too, so a report can be matched to the log.
-   */
-  private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
-    Throwable cause = ctx.failure();
-    String what = ctx.request().method() + " " + printable(ctx.request().path());
-    if (cause instanceof ApiError refused) {
-      LOG.info("{} refused: {} {}", what, refused.status(), refused.code());
-      if (!ctx.response().headWritten()) {
-        refused.headers().forEach(ctx.response()::putHeader);
-      }
-      json(ctx, refused.status(), refused.body());
-      return;
-    }
-    if (cause instanceof InvalidRequestException invalid) {
-      LOG.info("{} refused: 400 {}", what, printable(invalid.getMessage()));
-      json(ctx, 400, TradesApi.invalid(invalid));
-      return;
-    }
-    if (status == 413) {
-      LOG.info("{} refused: 413 body too large", what);
-      JsonObject body = TradesApi.invalid(new InvalidRequestException("body",
-          "is larger than " + TradesApi.MAX_BODY_BYTES / 1024 + " KiB"));
-      body.getJsonObject("error").put("code", "PAYLOAD_TOO_LARGE");
-      json(ctx, 413, body);
-      return;
-    }
-    if (status == 503) {
-      String message = cause != null && cause.getMessage() != null ? cause.getMessage() : "A server it needs is down";
-      LOG.warn("{} unavailable: {}", what, message);
-      error(ctx, 503, "SERVICE_UNAVAILABLE", message);
-      return;
-    }
-    boolean malformed = isMalformedHttp(cause) || ctx.request().decoderResult().isFailure();
-    if (status >= 500 && !malformed) {
-      String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-      LOG.error("{} failed (error id {})", what, id, cause);
-      json(ctx, 500, new JsonObject().put("error", new JsonObject().put("code", "INTERNAL_ERROR")
-          .put("message", "The server could not complete the request; report error id " + id).put("error_id", id)));
-      return;
-    }
-    int clientStatus = status >= 500 ? 400 : status;
-    String message = cause != null && cause.getMessage() != null ? printable(cause.getMessage()) : "Request failed";
-    LOG.info("{} refused: {} {}", what, clientStatus, message);
-    error(ctx, clientStatus, clientStatus == 404 ? "NOT_FOUND" : "BAD_REQUEST", message);
-  }
-
   private static final java.util.regex.Pattern BAD_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   /**
@@ -241,36 +190,4 @@ public final class HttpServerVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** Netty's word for bytes that are not HTTP (broken chunking, bad headers): the client's fault, not ours. */
-  private static boolean isMalformedHttp(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      String name = t.getClass().getName();
-      StackTraceElement[] where = t.getStackTrace();
-      if (name.startsWith("io.netty.handler.codec.") || name.endsWith("TooLongFrameException")
-          || where.length > 0 && where[0].getClassName().startsWith("io.netty.handler.codec.http.")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A client's text in a log line: bounded, and no control characters to forge lines with. */
-  private static String printable(String text) {
-    String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
-  }
-
-
-  /** The one error shape of every API: {@code {"error":{"code":...,"message":...}}}. */
-  static void error(RoutingContext ctx, int status, String code, String message) {
-    json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().headWritten()) {
-      ctx.response().reset();
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
 }

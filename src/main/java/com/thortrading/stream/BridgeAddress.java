@@ -1,10 +1,10 @@
 package com.thortrading.stream;
 
 import com.thortrading.accounts.AccountAddresses;
+import com.thortrading.accounts.AccountIds;
 import com.thortrading.livedata.QuoteAddresses;
 import com.thortrading.livedata.QuoteSymbols;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The only addresses a browser may register: {@code quotes.<SYMBOL>} and {@code orders.events.<account>}.
@@ -31,8 +31,6 @@ public sealed interface BridgeAddress permits BridgeAddress.Quotes, BridgeAddres
     }
   }
 
-  Pattern ACCOUNT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,47}");
-
   /** What an address names, when it is one a browser may register; empty otherwise. */
   static Optional<BridgeAddress> parse(String address) {
     if (address.startsWith(QuoteAddresses.QUOTES_PREFIX)) {
@@ -42,7 +40,7 @@ public sealed interface BridgeAddress permits BridgeAddress.Quotes, BridgeAddres
     }
     if (address.startsWith(AccountAddresses.ORDER_EVENTS_PREFIX)) {
       String account = address.substring(AccountAddresses.ORDER_EVENTS_PREFIX.length());
-      return ACCOUNT.matcher(account).matches() ? Optional.of(new OrderEvents(account)) : Optional.empty();
+      return AccountIds.isValid(account) ? Optional.of(new OrderEvents(account)) : Optional.empty();
     }
     return Optional.empty();
   }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.thortrading.accounts.AccountsSchema;
+import com.thortrading.accounts.AccountIds;
 import com.thortrading.accounts.OrderRequest;
 import com.thortrading.accounts.OrderType;
 import com.thortrading.accounts.Side;
@@ -32,7 +32,6 @@ public final class RequestParser {
   private static final BigDecimal MAX_PRICE = new BigDecimal("1000000000");
   private static final long MAX_QUANTITY = 1_000_000_000L;
   private static final int MAX_CLIENT_ORDER_ID = 48;
-  private static final Pattern ACCOUNT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,47}");
 
   private static final Set<String> ORDER_FIELDS = Set.of("account", "symbol", "side", "quantity", "order_type",
       "limit_price", "stop_price", "tif", "client_order_id");
@@ -60,7 +59,7 @@ public final class RequestParser {
 
   /** A new order from {@code POST /api/trades/orders/active}, for the default account when it names none. */
   public static OrderRequest order(String body) {
-    return order(body, AccountsSchema.DEFAULT_ACCOUNT);
+    return order(body, AccountIds.DEFAULT);
   }
 
   /** A new order; {@code defaultAccount} when the body names no {@code account}. */
@@ -153,10 +152,10 @@ public final class RequestParser {
   }
 
   private static String accountId(Fields f, String field, String raw) {
-    String id = raw.strip().toLowerCase(Locale.ROOT);
-    if (!ACCOUNT_ID.matcher(id).matches()) {
+    String id = AccountIds.normalize(raw);
+    if (!AccountIds.isValid(id)) {
       id = "";
-      f.error(field, "must be 1 to 48 lower-case letters, digits, '-' or '_', starting with a letter or digit");
+      f.error(field, AccountIds.RULE_IN_WORDS);
     }
     return id;
   }
@@ -164,7 +163,7 @@ public final class RequestParser {
   private static String symbol(Fields f, String raw) {
     String symbol = QuoteSymbols.normalize(raw);
     if (!QuoteSymbols.isValid(symbol)) {
-      f.error("symbol", shown(raw) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
+      f.error("symbol", ClientText.quoted(raw) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
     }
     return symbol;
   }
@@ -206,52 +205,12 @@ public final class RequestParser {
     return json;
   }
 
-  /**
-   * Echoes a client's value in an error message: at most 32 characters, control characters and unpaired
-   * surrogates shown as '?', so a message can never grow with the input or carry it raw.
-   */
-  public static String shown(Object value) {
-    String text = String.valueOf(value);
-    StringBuilder out = new StringBuilder("'");
-    int n = Math.min(text.length(), 32);
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1));
-      if (pairedHigh && i + 1 < n) {
-        out.append(c).append(text.charAt(++i));
-      } else {
-        out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-      }
-    }
-    return out.append(text.length() > n ? "...'" : "'").toString();
-  }
-
-  /** Whether text is clean: no control characters, no surrogate without its pair (it could not be stored as is). */
-  static boolean printable(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c)) {
-        return false;
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** A client_order_id from a query: 1 to 48 printable characters. */
   public static String clientOrderId(String raw) {
     Fields f = new Fields(null);
-    String id = raw.length() > MAX_CLIENT_ORDER_ID || !printable(raw) ? null : raw;
+    String id = raw.length() > MAX_CLIENT_ORDER_ID || !ClientText.isClean(raw) ? null : raw;
     if (id == null) {
-      f.error("client_order_id", "must be 1 to " + MAX_CLIENT_ORDER_ID + " printable characters (got " + shown(raw) + ")");
+      f.error("client_order_id", "must be 1 to " + MAX_CLIENT_ORDER_ID + " printable characters (got " + ClientText.quoted(raw) + ")");
     } else {
       clientOrderId(f, id);
     }
@@ -275,7 +234,7 @@ public final class RequestParser {
         return id;
       }
     }
-    throw new InvalidRequestException(field, "must be a positive whole number (got " + shown(text) + ")");
+    throw new InvalidRequestException(field, "must be a positive whole number (got " + ClientText.quoted(text) + ")");
   }
 
   /** A whole number from a query, within bounds (no upper one shown when it is Long.MAX_VALUE): ASCII digits only. */
@@ -288,7 +247,7 @@ public final class RequestParser {
       }
     }
     throw new InvalidRequestException(field, "must be a whole number from " + min
-        + (max == Long.MAX_VALUE ? " on" : " to " + max) + " (got " + shown(text) + ")");
+        + (max == Long.MAX_VALUE ? " on" : " to " + max) + " (got " + ClientText.quoted(text) + ")");
   }
 
   /** Like {@link #boundedLong}, for an int. */
@@ -343,8 +302,8 @@ public final class RequestParser {
         error(field, "must not be empty");
         return Optional.empty();
       }
-      if (!printable(node.textValue())) {
-        error(field, "must not contain control characters or unpaired surrogates (got " + shown(node.textValue()) + ")");
+      if (!ClientText.isClean(node.textValue())) {
+        error(field, "must not contain control characters or unpaired surrogates (got " + ClientText.quoted(node.textValue()) + ")");
         return Optional.empty();
       }
       return Optional.of(node.textValue());
@@ -358,7 +317,7 @@ public final class RequestParser {
         for (E constant : type.getEnumConstants()) {
           names.add(constant.name());
         }
-        error(field, "must be one of " + String.join(", ", names) + " (got " + shown(text) + ")");
+        error(field, "must be one of " + String.join(", ", names) + " (got " + ClientText.quoted(text) + ")");
         return Optional.empty();
       }
     }
@@ -383,11 +342,11 @@ public final class RequestParser {
       }
       BigDecimal value = number(node);
       if (value == null) {
-        error(field, "must be a positive whole number (got " + shown(node) + ")");
+        error(field, "must be a positive whole number (got " + ClientText.quoted(node) + ")");
         return 0;
       }
       if (!bounded(value)) {
-        error(field, "must be at most " + MAX_QUANTITY + " (got " + shown(node) + ")");
+        error(field, "must be at most " + MAX_QUANTITY + " (got " + ClientText.quoted(node) + ")");
         return 0;
       }
       if (value.signum() <= 0) {
@@ -440,13 +399,13 @@ public final class RequestParser {
       }
       BigDecimal value = number(node);
       if (value == null) {
-        error(field, "must be " + what + " as a decimal string or number (got " + shown(node) + ")");
+        error(field, "must be " + what + " as a decimal string or number (got " + ClientText.quoted(node) + ")");
         return Optional.empty();
       }
       if (!bounded(value)) {
         // Checked before anything else touches the number: 1e-999999999 is cheap to hold, ruinous to print.
         error(field, "must be " + what + " of at most " + MAX_DIGITS + " digits and " + MAX_SCALE
-            + " decimals (got " + shown(node) + ")");
+            + " decimals (got " + ClientText.quoted(node) + ")");
         return Optional.empty();
       }
       return Optional.of(value);

@@ -190,7 +190,7 @@ public final class TradesApi {
         query.put("status", OrderStatus.valueOf(status.strip().toUpperCase(Locale.ROOT)).name());
       } catch (IllegalArgumentException e) {
         throw new InvalidRequestException("status", "must be one of " + List.of(OrderStatus.values()) + " (got "
-            + RequestParser.shown(status) + ")");
+            + ClientText.quoted(status) + ")");
       }
     }
     String clientOrderId = ctx.queryParams().get("client_order_id");

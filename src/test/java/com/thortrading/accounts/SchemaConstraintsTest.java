@@ -45,6 +45,20 @@ class SchemaConstraintsTest {
   }
 
   @Test
+  void theDatabaseChecksAccountIdsByTheSameRuleAsTheCode() throws SQLException {
+    try (Connection c = jdbc(); Statement s = c.createStatement();
+        var rows = s.executeQuery("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            + "WHERE conrelid = 'accounts'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%id ~%'")) {
+      assertThat(rows.next()).as("a CHECK on accounts.id").isTrue();
+      assertThat(rows.getString(1)).contains("'^" + AccountIds.REGEX + "$'");
+    }
+    for (String id : new String[] {"a", "paper", "desk-7_b", "x".repeat(48), "", "-a", "Paper", "a b", "x".repeat(49)}) {
+      String state = sqlState("INSERT INTO accounts (id, cash, starting_cash) VALUES ('" + id + "', 0, 0)");
+      assertThat(state).as("id '%s'", id).isEqualTo(AccountIds.isValid(id) ? "no error" : "23514");
+    }
+  }
+
+  @Test
   void cashAccountCannotHaveNegativeCashButAMarginAccountCan() throws SQLException {
     assertThat(sqlState("INSERT INTO accounts (id, cash, starting_cash) VALUES ('neg', -0.01, 0)")).isEqualTo("23514");
     exec("INSERT INTO accounts (id, cash, starting_cash, margin_enabled) VALUES ('margin1', -10, 0, true)");

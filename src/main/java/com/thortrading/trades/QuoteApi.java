@@ -1,5 +1,8 @@
-package com.thortrading.livedata;
+package com.thortrading.trades;
 
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.QuoteJson;
+import com.thortrading.livedata.QuoteSymbols;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -41,15 +44,11 @@ public final class QuoteApi {
   private static String symbol(RoutingContext ctx) {
     String symbol = QuoteSymbols.normalize(ctx.pathParam("symbol"));
     if (!QuoteSymbols.isValid(symbol)) {
-      throw new IllegalArgumentException("symbol: " + shown(symbol) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
+      throw new IllegalArgumentException("symbol: " + ClientText.quoted(symbol) + " is not a symbol: " + QuoteSymbols.GRAMMAR_IN_WORDS);
     }
     return symbol;
   }
 
-  private static String shown(String text) {
-    String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return "'" + (clean.length() > 32 ? clean.substring(0, 32) + "..." : clean) + "'";
-  }
 
   /** {@code ?since=} ISO-8601 instant or epoch milliseconds; {@code ?limit=} 1 to 10000 (default 1000). */
   private void history(RoutingContext ctx) {
@@ -85,7 +84,7 @@ public final class QuoteApi {
       // reported below
     }
     throw new IllegalArgumentException("since: must be an ISO-8601 time from 1970 on, such as 2025-12-08T14:30:00Z, "
-        + "or epoch milliseconds (got " + shown(text) + ")");
+        + "or epoch milliseconds (got " + ClientText.quoted(text) + ")");
   }
 
   private static int limit(String text) {
@@ -100,7 +99,7 @@ public final class QuoteApi {
       }
     }
     throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_HISTORY + " (got "
-        + shown(text) + ")");
+        + ClientText.quoted(text) + ")");
   }
 
   private void one(RoutingContext ctx) {
