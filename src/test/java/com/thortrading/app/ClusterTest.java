@@ -95,12 +95,15 @@ class ClusterTest {
             "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":3,\"order_type\":\"MKT\"}")));
     assertThat(placed.statusCode()).isEqualTo(201);
     JsonObject order = new JsonObject(placed.body()).getJsonObject("order");
+    JsonObject account = new JsonObject(placed.body()).getJsonObject("account");
     assertThat(order.getString("status")).isEqualTo("FILLED");
 
     // The engine node published the update cluster-wide; the web node's socket got it.
     await().atMost(Duration.ofSeconds(10)).until(() -> browser.recs("orders.events.paper").size() == 1);
     JsonObject event = browser.recs("orders.events.paper").get(0).getJsonObject("body");
-    assertThat(event.getLong("seq")).isPositive();
+    long seq = event.getLong("seq");
+    assertThat(seq).isPositive();
+    assertThat(event.remove("account_snapshot")).isEqualTo(account.copy().put("event_seq", seq));
     event.remove("seq");
     assertThat(event).isEqualTo(order);
   }
