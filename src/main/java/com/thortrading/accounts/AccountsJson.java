@@ -1,9 +1,25 @@
 package com.thortrading.accounts;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.thortrading.livedata.Quote;
 import com.thortrading.livedata.QuoteField;
+import com.thortrading.livedata.QuoteJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,58 +34,77 @@ public final class AccountsJson {
   private AccountsJson() {
   }
 
+  /**
+   * The one mapper of the records that travel as JSON (orders, order requests): keys are the components' names in
+   * snake_case, amounts exact decimal strings, instants UTC ISO-8601 to the millisecond, an empty Optional null.
+   * Reading ignores keys it does not know (an order event carries its seq and the account snapshot too).
+   */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .addModule(new Jdk8Module())
+      .addModule(new SimpleModule("thortrading-accounts")
+          .addSerializer(BigDecimal.class, new StdSerializer<>(BigDecimal.class) {
+            @Override
+            public void serialize(BigDecimal value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+              gen.writeString(Money.text(value));
+            }
+          })
+          .addDeserializer(BigDecimal.class, new StdDeserializer<>(BigDecimal.class) {
+            @Override
+            public BigDecimal deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+              return p.currentToken() == JsonToken.VALUE_STRING ? new BigDecimal(p.getText()) : p.getDecimalValue();
+            }
+          })
+          .addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+              gen.writeString(time(value));
+            }
+          })
+          .addDeserializer(Instant.class, new StdDeserializer<>(Instant.class) {
+            @Override
+            public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+              return Instant.parse(p.getText());
+            }
+          })
+          .addSerializer(Quote.class, new StdSerializer<>(Quote.class) {
+            @Override
+            public void serialize(Quote value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+              gen.writeObject(fillQuote(value).getMap());
+            }
+          })
+          .addDeserializer(Quote.class, new StdDeserializer<>(Quote.class) {
+            @Override
+            public Quote deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+              return QuoteJson.fromJson(p.readValueAsTree().toString());
+            }
+          }))
+      .build();
+
   public static JsonObject order(Order o) {
-    JsonObject json = new JsonObject()
-        .put("id", o.id())
-        .put("account", o.account())
-        .put("symbol", o.symbol())
-        .put("side", o.side().name())
-        .put("quantity", o.quantity())
-        .put("order_type", o.type().name())
-        .put("limit_price", price(o.limitPrice()))
-        .put("stop_price", price(o.stopPrice()))
-        .put("tif", o.tif().name())
-        .put("status", o.status().name())
-        .put("triggered", o.triggered())
-        .put("filled_quantity", o.filledQuantity())
-        .put("fill_price", price(o.fillPrice()))
-        .put("fill_quote", o.fillQuote().map(AccountsJson::fillQuote).orElse(null))
-        .put("fill_reason", o.fillReason().orElse(null))
-        .put("reject_code", o.rejectCode().map(Enum::name).orElse(null))
-        .put("reject_reason", o.rejectReason().orElse(null))
-        .put("client_order_id", o.clientOrderId().orElse(null))
-        .put("created_at", time(o.createdAt()))
-        .put("updated_at", time(o.updatedAt()));
-    return json;
+    return toJson(o);
   }
 
   /** An order from its JSON (an order event): the inverse of {@link #order(Order)}. */
   public static Order order(JsonObject json) {
-    return new Order(
-        json.getLong("id"),
-        json.getString("account"),
-        Optional.ofNullable(json.getString("client_order_id")),
-        json.getString("symbol"),
-        Side.valueOf(json.getString("side")),
-        json.getLong("quantity"),
-        OrderType.valueOf(json.getString("order_type")),
-        decimal(json, "limit_price"),
-        decimal(json, "stop_price"),
-        TimeInForce.valueOf(json.getString("tif")),
-        OrderStatus.valueOf(json.getString("status")),
-        json.getBoolean("triggered", false),
-        json.getLong("filled_quantity", 0L),
-        decimal(json, "fill_price"),
-        Optional.empty(),
-        Optional.ofNullable(json.getString("fill_reason")),
-        Optional.ofNullable(json.getString("reject_code")).map(RejectCode::valueOf),
-        Optional.ofNullable(json.getString("reject_reason")),
-        Instant.parse(json.getString("created_at")),
-        Instant.parse(json.getString("updated_at")));
+    return fromJson(json, Order.class);
   }
 
-  private static Optional<BigDecimal> decimal(JsonObject json, String field) {
-    return Optional.ofNullable(json.getString(field)).map(BigDecimal::new);
+  private static JsonObject toJson(Object value) {
+    try {
+      return new JsonObject(MAPPER.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
+  private static <T> T fromJson(JsonObject json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json.encode(), type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("Not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
   }
 
   /** The quote a fill used: enough to explain the price (last, bid, ask, close, when it was read). */
@@ -115,29 +150,11 @@ public final class AccountsJson {
 
   /** An order request on the event bus, from the REST layer to the engine. */
   public static JsonObject request(OrderRequest r) {
-    return new JsonObject()
-        .put("account", r.account())
-        .put("symbol", r.symbol())
-        .put("side", r.side().name())
-        .put("quantity", r.quantity())
-        .put("order_type", r.type().name())
-        .put("limit_price", price(r.limitPrice()))
-        .put("stop_price", price(r.stopPrice()))
-        .put("tif", r.tif().name())
-        .put("client_order_id", r.clientOrderId().orElse(null));
+    return toJson(r);
   }
 
   public static OrderRequest request(JsonObject json) {
-    return new OrderRequest(
-        json.getString("account"),
-        json.getString("symbol"),
-        Side.valueOf(json.getString("side")),
-        json.getLong("quantity"),
-        OrderType.valueOf(json.getString("order_type")),
-        Optional.ofNullable(json.getString("limit_price")).map(BigDecimal::new),
-        Optional.ofNullable(json.getString("stop_price")).map(BigDecimal::new),
-        TimeInForce.valueOf(json.getString("tif")),
-        Optional.ofNullable(json.getString("client_order_id")));
+    return fromJson(json, OrderRequest.class);
   }
 
   private static String price(Optional<BigDecimal> price) {

@@ -1,11 +1,12 @@
 package com.thortrading.accounts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.thortrading.livedata.Quote;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
 
-/** An order as the database holds it, accepted or rejected. */
+/** An order as the database holds it, accepted or rejected; its JSON is these components (see {@link AccountsJson}). */
 public record Order(
     long id,
     String account,
@@ -13,7 +14,7 @@ public record Order(
     String symbol,
     Side side,
     long quantity,
-    OrderType type,
+    @JsonProperty("order_type") OrderType type,
     Optional<BigDecimal> limitPrice,
     Optional<BigDecimal> stopPrice,
     TimeInForce tif,

@@ -1,5 +1,6 @@
 package com.thortrading.accounts;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +15,7 @@ public record OrderRequest(
     String symbol,
     Side side,
     long quantity,
-    OrderType type,
+    @JsonProperty("order_type") OrderType type,
     Optional<BigDecimal> limitPrice,
     Optional<BigDecimal> stopPrice,
     TimeInForce tif,
