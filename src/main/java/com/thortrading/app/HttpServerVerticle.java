@@ -4,6 +4,7 @@ import com.thortrading.accounts.AccessPolicy;
 import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.AccountAddresses;
 import com.thortrading.accounts.AccountIds;
+import com.thortrading.accounts.OrderEngineClient;
 import com.thortrading.accounts.RateLimiter;
 import com.thortrading.accounts.TokenAuthenticator;
 import com.thortrading.accounts.TokenSecrets;
@@ -106,9 +107,10 @@ public final class HttpServerVerticle extends VerticleBase {
       ctx.next();
     });
     new QuoteApi(redis).mount(router);
-    new TradesApi(vertx, startingCash, guard, edge.engineTimeout(), clock).mount(router);
+    OrderEngineClient engine = new OrderEngineClient(vertx.eventBus(), edge.engineTimeout());
+    new TradesApi(engine, startingCash, guard, clock).mount(router);
     // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
-    fanout = new SockJsFanout(vertx, fanoutOptions, redis, new BridgeAccess(policy, authenticator),
+    fanout = new SockJsFanout(vertx, fanoutOptions, redis, engine, new BridgeAccess(policy, authenticator),
         new FanoutMetrics(meters));
     // SockJS's HTTP transports (xhr_send, jsonp_send) read their frames from the body: a browser behind a proxy
     // that blocks websockets falls back to them.

@@ -1,6 +1,7 @@
 package com.thortrading.stream;
 
 import com.thortrading.accounts.AccountAddresses;
+import com.thortrading.accounts.OrderEngineClient;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuoteAddresses;
 import com.thortrading.livedata.QuoteJson;
@@ -63,6 +64,8 @@ public final class SockJsFanout {
   private final Vertx vertx;
   private final FanoutOptions options;
   private final LiveDataRedis liveData;
+  /** Where a register with since_seq reads what the socket missed. */
+  private final OrderEngineClient engine;
   private final BridgeAccess access;
   private final FanoutMetrics metrics;
   private final Context context;
@@ -75,8 +78,9 @@ public final class SockJsFanout {
   private long revocationTimer = -1;
   private MessageConsumer<JsonObject> revocations;
 
-  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, BridgeAccess access,
-      FanoutMetrics metrics) {
+  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, OrderEngineClient engine,
+      BridgeAccess access, FanoutMetrics metrics) {
+    this.engine = engine;
     this.vertx = vertx;
     this.options = options;
     this.liveData = liveData;
@@ -321,11 +325,10 @@ public final class SockJsFanout {
 
   /** The account's events after {@code since}, a page at a time, up to {@link #MAX_REPLAY}. */
   private Future<List<JsonObject>> missed(String account, long since, List<JsonObject> sofar) {
-    return vertx.eventBus().<JsonObject>request(AccountAddresses.LIST_EVENTS, new JsonObject().put("account", account)
-        .put("since_seq", since).put("limit", REPLAY_PAGE)).compose(reply -> {
-          io.vertx.core.json.JsonArray page = reply.body().getJsonArray("events");
+    return engine.events(account, since, REPLAY_PAGE).compose(answer -> {
+          io.vertx.core.json.JsonArray page = answer.body().getJsonArray("events");
           if (page == null) {
-            return Future.failedFuture(reply.body().getJsonObject("error", new JsonObject()).getString("message",
+            return Future.failedFuture(answer.body().getJsonObject("error", new JsonObject()).getString("message",
                 "no events"));
           }
           page.forEach(e -> sofar.add((JsonObject) e));

@@ -1,34 +1,28 @@
 package com.thortrading.trades;
 
 import com.thortrading.accounts.AccessPolicy.Action;
-import com.thortrading.accounts.AccountAddresses;
-import com.thortrading.accounts.AccountsJson;
 import com.thortrading.accounts.EngineOutcome;
+import com.thortrading.accounts.OrderEngineClient;
 import com.thortrading.accounts.OrderRequest;
 import com.thortrading.accounts.OrderStatus;
 import com.thortrading.accounts.Principal;
-import com.thortrading.livedata.QuoteSymbols;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
  * The REST face of trading (the design's Trades app): parses and validates requests, asks the order engine
- * over the event bus, and maps its answers to HTTP. It never touches Redis or PostgreSQL itself.
+ * through its {@link OrderEngineClient}, and maps its answers to HTTP. It never touches Redis or PostgreSQL itself.
  */
 public final class TradesApi {
 
@@ -36,19 +30,17 @@ public final class TradesApi {
   public static final int MAX_BODY_BYTES = 16 * 1024;
   private static final int MAX_LIST = 1000;
 
-  private final Vertx vertx;
+  private final OrderEngineClient engine;
   private final BigDecimal defaultStartingCash;
   private final ApiGuard guard;
   /** How much sooner than the client's answer the engine must commit: room for the reply to travel back. */
   private static final long DEADLINE_MARGIN_MS = 1_000;
-  private final Duration engineTimeout;
   private final Clock clock;
 
-  /** @param engineTimeout how long a client waits for the engine before it is told the outcome is unknown */
-  public TradesApi(Vertx vertx, BigDecimal defaultStartingCash, ApiGuard guard, Duration engineTimeout, Clock clock) {
-    this.engineTimeout = engineTimeout;
+  /** The client's wait for the engine is {@code engine}'s timeout; past it the client is told the outcome is unknown. */
+  public TradesApi(OrderEngineClient engine, BigDecimal defaultStartingCash, ApiGuard guard, Clock clock) {
+    this.engine = engine;
     this.clock = clock;
-    this.vertx = vertx;
     this.defaultStartingCash = defaultStartingCash;
     this.guard = guard;
   }
@@ -67,29 +59,35 @@ public final class TradesApi {
     router.post("/api/trades/orders/active").handler(guard.orderRate()).handler(this::placeOrder);
     router.get("/api/trades/orders").handler(this::listOrders);
     router.get("/api/trades/events").handler(this::events);
-    router.get("/api/trades/orders/:id").handler(ctx -> byId(ctx, Action.LIST_ORDERS, AccountAddresses.GET_ORDER,
-        new JsonObject()));
-    router.patch("/api/trades/orders/:id").handler(guard.orderRate()).handler(this::replaceOrder);
-    router.delete("/api/trades/orders/:id").handler(guard.orderRate())
-        .handler(ctx -> byId(ctx, Action.TRADE, AccountAddresses.CANCEL_ORDER, new JsonObject()));
-    router.post("/api/accounts").handler(this::createAccount);
-    router.get("/api/accounts/:id").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
-        account(ctx, Action.READ_ACCOUNT)));
-    router.get("/api/accounts/:id/positions").handler(ctx -> ask(ctx, AccountAddresses.GET_ACCOUNT,
-        account(ctx, Action.READ_ACCOUNT), reply -> reply.containsKey("account")
-            ? new JsonObject().put("positions", reply.getJsonObject("account").getJsonArray("positions"))
-            : reply));
-    router.post("/api/accounts/:id/tokens").handler(ctx -> {
-      JsonObject request = tokensRequest(ctx);
-      ask(ctx, AccountAddresses.CREATE_TOKEN, request.put("label", RequestParser.tokenLabel(ctx.body().asString())));
+    router.get("/api/trades/orders/:id").handler(ctx -> {
+      long id = positiveId(ctx, "id");
+      guard.require(ctx, Action.LIST_ORDERS, Optional.empty());
+      answer(ctx, engine.order(id, guard.orderScope(ctx)));
     });
-    router.get("/api/accounts/:id/tokens").handler(ctx -> ask(ctx, AccountAddresses.LIST_TOKENS, tokensRequest(ctx)));
+    router.patch("/api/trades/orders/:id").handler(guard.orderRate()).handler(this::replaceOrder);
+    router.delete("/api/trades/orders/:id").handler(guard.orderRate()).handler(ctx -> {
+      long id = positiveId(ctx, "id");
+      guard.require(ctx, Action.TRADE, Optional.empty());
+      answer(ctx, engine.cancel(id, guard.orderScope(ctx), deadline()), UnaryOperator.identity(), orderChange(id));
+    });
+    router.post("/api/accounts").handler(this::createAccount);
+    router.get("/api/accounts/:id").handler(ctx -> answer(ctx, engine.account(account(ctx, Action.READ_ACCOUNT))));
+    router.get("/api/accounts/:id/positions").handler(ctx -> answer(ctx,
+        engine.account(account(ctx, Action.READ_ACCOUNT)), reply -> reply.containsKey("account")
+            ? new JsonObject().put("positions", reply.getJsonObject("account").getJsonArray("positions"))
+            : reply, Optional.empty()));
+    router.post("/api/accounts/:id/tokens").handler(ctx -> {
+      String account = account(ctx, Action.MANAGE_TOKENS);
+      answer(ctx, engine.createToken(account, RequestParser.tokenLabel(ctx.body().asString())));
+    });
+    router.get("/api/accounts/:id/tokens").handler(ctx -> answer(ctx,
+        engine.tokens(account(ctx, Action.MANAGE_TOKENS))));
     router.delete("/api/accounts/:id/tokens/:token_id").handler(ctx -> {
       long tokenId = positiveId(ctx, "token_id");
-      ask(ctx, AccountAddresses.REVOKE_TOKEN, tokensRequest(ctx).put("token_id", tokenId), reply -> {
+      answer(ctx, engine.revokeToken(account(ctx, Action.MANAGE_TOKENS), tokenId), reply -> {
         guard.forget(tokenId);
         return null;
-      });
+      }, Optional.empty());
     });
   }
 
@@ -111,53 +109,44 @@ public final class TradesApi {
     String clientOrderId = parsed.clientOrderId().orElseGet(() -> "auto-" + UUID.randomUUID().toString().replace("-", ""));
     OrderRequest order = new OrderRequest(parsed.account(), parsed.symbol(), parsed.side(), parsed.quantity(),
         parsed.type(), parsed.limitPrice(), parsed.stopPrice(), parsed.tif(), Optional.of(clientOrderId));
-    ask(ctx, AccountAddresses.PLACE_ORDER, AccountsJson.request(order), UnaryOperator.identity(), Optional.of(
+    answer(ctx, engine.place(order, deadline()), UnaryOperator.identity(), Optional.of(
         new Change("look it up with GET /api/trades/orders?client_order_id=" + clientOrderId
             + " (placing it again with the same client_order_id is safe: it is never placed twice)",
             Optional.of(clientOrderId))));
   }
 
   private void replaceOrder(RoutingContext ctx) {
-    JsonObject request = new JsonObject();
     RequestParser.Replacement r = RequestParser.replacement(ctx.body().asString());
-    r.quantity().ifPresent(q -> request.put("quantity", q));
-    r.limitPrice().ifPresent(p -> request.put("limit_price", p.toPlainString()));
-    r.stopPrice().ifPresent(p -> request.put("stop_price", p.toPlainString()));
-    byId(ctx, Action.TRADE, AccountAddresses.REPLACE_ORDER, request);
+    long id = positiveId(ctx, "id");
+    guard.require(ctx, Action.TRADE, Optional.empty());
+    answer(ctx, engine.replace(id, guard.orderScope(ctx), r.quantity(), r.limitPrice(), r.stopPrice(), deadline()),
+        UnaryOperator.identity(), orderChange(id));
+  }
+
+  /** When the engine must have committed a change by: a little before the client is told the outcome is unknown. */
+  private java.time.Instant deadline() {
+    return clock.instant().plus(engine.timeout()).minusMillis(DEADLINE_MARGIN_MS);
   }
 
   private static Optional<Change> orderChange(long id) {
     return Optional.of(new Change("GET /api/trades/orders/" + id + " shows the order as it is", Optional.empty()));
   }
 
-  /** A request about one order: only within the caller's scope, so another account's order reads as absent. */
-  private void byId(RoutingContext ctx, Action action, String address, JsonObject request) {
-    long id = positiveId(ctx, "id");
-    guard.require(ctx, action, Optional.empty());
-    guard.orderScope(ctx).ifPresent(scope -> request.put("scope", scope));
-    ask(ctx, address, request.put("id", id), UnaryOperator.identity(),
-        action == Action.TRADE ? orderChange(id) : Optional.empty());
-  }
-
   private void createAccount(RoutingContext ctx) {
     guard.require(ctx, Action.CREATE_ACCOUNT, Optional.empty());
     RequestParser.NewAccount account = RequestParser.account(ctx.body().asString());
-    ask(ctx, AccountAddresses.CREATE_ACCOUNT, new JsonObject().put("id", account.id())
-        .put("cash", account.cash().orElse(defaultStartingCash).toPlainString())
-        .put("margin_enabled", account.marginEnabled()).put("allow_short", account.allowShort()),
+    answer(ctx, engine.createAccount(account.id(), account.cash().orElse(defaultStartingCash), account.marginEnabled(),
+            account.allowShort(), deadline()),
         UnaryOperator.identity(), Optional.of(new Change("GET /api/accounts/" + account.id()
             + " shows whether it exists (its first token is then lost: make another with POST /api/accounts/"
             + account.id() + "/tokens)", Optional.empty())));
   }
 
-  private JsonObject account(RoutingContext ctx, Action action) {
+  /** The account the path names, once the caller is allowed {@code action} on it. */
+  private String account(RoutingContext ctx, Action action) {
     String id = RequestParser.accountId("id", ctx.pathParam("id"));
     guard.require(ctx, action, Optional.of(id));
-    return new JsonObject().put("id", id);
-  }
-
-  private JsonObject tokensRequest(RoutingContext ctx) {
-    return new JsonObject().put("account", account(ctx, Action.MANAGE_TOKENS).getString("id"));
+    return id;
   }
 
   /** An account's order events after {@code since_seq}, oldest first: what a client missed while away. */
@@ -168,76 +157,62 @@ public final class TradesApi {
     guard.require(ctx, Action.LIST_ORDERS, account);
     String since = ctx.queryParams().get("since_seq");
     String limit = ctx.queryParams().get("limit");
-    ask(ctx, AccountAddresses.LIST_EVENTS, new JsonObject()
-        .put("account", account.orElseGet(() -> guard.actingAccount(ctx)))
-        .put("since_seq", since == null || since.isBlank() ? 0L
-            : RequestParser.boundedLong("since_seq", since, 0, Long.MAX_VALUE))
-        .put("limit", limit == null || limit.isBlank() ? MAX_LIST : RequestParser.boundedInt("limit", limit, 1, MAX_LIST)));
+    answer(ctx, engine.events(account.orElseGet(() -> guard.actingAccount(ctx)),
+        since == null || since.isBlank() ? 0L : RequestParser.boundedLong("since_seq", since, 0, Long.MAX_VALUE),
+        limit == null || limit.isBlank() ? MAX_LIST : RequestParser.boundedInt("limit", limit, 1, MAX_LIST)));
   }
 
   private void listOrders(RoutingContext ctx) {
-    JsonObject query = new JsonObject();
     String account = ctx.queryParams().get("account");
     Optional<String> named = account == null || account.isBlank() ? Optional.empty()
         : Optional.of(RequestParser.accountId("account", account));
     Principal caller = guard.require(ctx, Action.LIST_ORDERS, named);
     // The operator sees every account unless it names one; any other token sees its own.
-    named.or(() -> caller.admin() ? Optional.empty() : Optional.of(guard.actingAccount(ctx)))
-        .ifPresent(a -> query.put("account", a));
+    Optional<String> scope = named.or(() -> caller.admin() ? Optional.empty() : Optional.of(guard.actingAccount(ctx)));
     String status = ctx.queryParams().get("status");
+    Optional<OrderStatus> wanted = Optional.empty();
     if (status != null && !status.isBlank()) {
       try {
-        query.put("status", OrderStatus.valueOf(status.strip().toUpperCase(Locale.ROOT)).name());
+        wanted = Optional.of(OrderStatus.valueOf(status.strip().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new InvalidRequestException("status", "must be one of " + List.of(OrderStatus.values()) + " (got "
             + ClientText.quoted(status) + ")");
       }
     }
     String clientOrderId = ctx.queryParams().get("client_order_id");
-    if (clientOrderId != null && !clientOrderId.isEmpty()) {
-      query.put("client_order_id", RequestParser.clientOrderId(clientOrderId));
-    }
     String symbol = ctx.queryParams().get("symbol");
-    if (symbol != null && !symbol.isBlank()) {
-      query.put("symbol", RequestParser.symbol(symbol));
-    }
-    query.put("limit", limit(ctx.queryParams().get("limit")));
-    ask(ctx, AccountAddresses.LIST_ORDERS, query);
+    answer(ctx, engine.orders(scope, wanted,
+        symbol == null || symbol.isBlank() ? Optional.empty() : Optional.of(RequestParser.symbol(symbol)),
+        clientOrderId == null || clientOrderId.isEmpty() ? Optional.empty()
+            : Optional.of(RequestParser.clientOrderId(clientOrderId)),
+        limit(ctx.queryParams().get("limit"))));
   }
 
   private static int limit(String text) {
     return text == null || text.isBlank() ? 100 : RequestParser.boundedInt("limit", text, 1, MAX_LIST);
   }
 
-
   private static long positiveId(RoutingContext ctx, String param) {
     return RequestParser.positiveId(param, ctx.pathParam(param));
   }
 
-
-  private void ask(RoutingContext ctx, String address, JsonObject request) {
-    ask(ctx, address, request, UnaryOperator.identity());
-  }
-
-  private void ask(RoutingContext ctx, String address, JsonObject request, UnaryOperator<JsonObject> shape) {
-    ask(ctx, address, request, shape, Optional.empty());
+  private void answer(RoutingContext ctx, Future<OrderEngineClient.Answer> call) {
+    answer(ctx, call, UnaryOperator.identity(), Optional.empty());
   }
 
   /**
-   * Asks the engine and answers the client truthfully.
+   * Answers the client truthfully with what the engine said.
    *
    * @param change for a request that writes: how the client can find out what happened when the service cannot
    *     know (the engine did not answer in time, or PostgreSQL went away mid-transaction): then the answer is 504
-   *     {@code OUTCOME_UNKNOWN} with that hint, never "nothing was written". The engine is given a deadline a
+   *     {@code OUTCOME_UNKNOWN} with that hint, never "nothing was written". The engine was given a deadline a
    *     little before ours, and rolls back rather than commit for a caller that has gone.
    */
-  private void ask(RoutingContext ctx, String address, JsonObject request, UnaryOperator<JsonObject> shape,
+  private void answer(RoutingContext ctx, Future<OrderEngineClient.Answer> call, UnaryOperator<JsonObject> shape,
       Optional<Change> change) {
-    change.ifPresent(c -> request.put("deadline_ms", clock.millis() + engineTimeout.toMillis() - DEADLINE_MARGIN_MS));
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(engineTimeout.toMillis());
-    vertx.eventBus().<JsonObject>request(address, request, options).onSuccess(reply -> {
-      JsonObject body = reply.body().copy();
-      EngineOutcome outcome = EngineOutcome.valueOf((String) body.remove("outcome"));
+    call.onSuccess(answer -> {
+      EngineOutcome outcome = answer.outcome();
+      JsonObject body = answer.body();
       if (outcome == EngineOutcome.UNKNOWN) {
         unknown(ctx, change, body.getJsonObject("error").getString("message"));
         return;
@@ -251,16 +226,14 @@ public final class TradesApi {
       ctx.response().setStatusCode(status(outcome)).putHeader("content-type", "application/json")
           .end(shaped.encode());
     }).onFailure(failure -> {
-      ReplyFailure why = failure instanceof ReplyException r ? r.failureType() : null;
-      if (why == ReplyFailure.NO_HANDLERS) {
+      if (failure instanceof OrderEngineClient.NotRunning) {
         // Nobody took the request, so nothing can have been written.
         ctx.fail(503, new IllegalStateException("The order engine is not running; nothing was written, try again "
             + "shortly"));
-      } else if (why == ReplyFailure.TIMEOUT && change.isPresent()) {
-        unknown(ctx, change, "The order engine did not answer within " + engineTimeout.toMillis() + " ms");
-      } else if (why == ReplyFailure.TIMEOUT) {
-        ctx.fail(503, new IllegalStateException("The order engine did not answer within " + engineTimeout.toMillis()
-            + " ms; try again shortly"));
+      } else if (failure instanceof OrderEngineClient.NoAnswer && change.isPresent()) {
+        unknown(ctx, change, failure.getMessage());
+      } else if (failure instanceof OrderEngineClient.NoAnswer) {
+        ctx.fail(503, new IllegalStateException(failure.getMessage() + "; try again shortly"));
       } else {
         ctx.fail(500, failure);
       }
