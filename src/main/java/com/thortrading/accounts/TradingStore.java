@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class TradingStore {
 
-  /** Stamps new orders: DAY expiry compares this with a session close read from the same clock. */
+  /** Stamps orders (created and updated): DAY expiry compares them with a session close read from the same clock. */
   private final java.time.Clock clock;
 
   public TradingStore(java.time.Clock clock) {
@@ -29,6 +29,11 @@ public final class TradingStore {
 
   public TradingStore() {
     this(java.time.Clock.systemUTC());
+  }
+
+  /** The clock's time, as orders are stamped with it (created and updated). */
+  private java.time.OffsetDateTime now() {
+    return clock.instant().atOffset(java.time.ZoneOffset.UTC);
   }
 
   private static final String ORDER_COLUMNS = "id, account_id, client_order_id, symbol, side, quantity, order_type, "
@@ -139,11 +144,11 @@ public final class TradingStore {
         .addValue(rejection.map(x -> x.code().name()).orElse(null))
         .addValue(rejection.map(Rejection::message).orElse(null))
         .addValue(triggered)
-        .addValue(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+        .addValue(now());
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
-            + "reject_reason, triggered, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-            + "$15, $16, $17, $18) RETURNING " + ORDER_COLUMNS)
+            + "reject_reason, triggered, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+            + "$12, $13, $14, $15, $16, $17, $18, $18) RETURNING " + ORDER_COLUMNS)
         .execute(params)
         .map(rows -> order(rows.iterator().next()));
   }
@@ -185,42 +190,42 @@ public final class TradingStore {
   public Future<Optional<Order>> fillWorking(SqlConnection conn, long id, BigDecimal price, Optional<Quote> quote,
       String reason) {
     return conn.preparedQuery("UPDATE orders SET status = 'FILLED', filled_quantity = quantity, fill_price = $2, "
-            + "fill_quote = $3, fill_reason = $4, updated_at = now() WHERE id = $1 AND status = 'WORKING' "
+            + "fill_quote = $3, fill_reason = $4, updated_at = $5 WHERE id = $1 AND status = 'WORKING' "
             + "RETURNING " + ORDER_COLUMNS)
         .execute(Tuple.tuple().addValue(id).addValue(price)
-            .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)).addValue(reason))
+            .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)).addValue(reason).addValue(now()))
         .map(rows -> first(rows).map(TradingStore::order));
   }
 
   /** Marks a working stop-limit as triggered; empty when it was no longer working. */
   public Future<Optional<Order>> trigger(SqlConnection conn, long id) {
-    return conn.preparedQuery("UPDATE orders SET triggered = TRUE, updated_at = now() WHERE id = $1 "
+    return conn.preparedQuery("UPDATE orders SET triggered = TRUE, updated_at = $2 WHERE id = $1 "
             + "AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.of(id)).map(rows -> first(rows).map(TradingStore::order));
+        .execute(Tuple.of(id, now())).map(rows -> first(rows).map(TradingStore::order));
   }
 
   /** Ends a working order with a reason (rejected at fill time, cancelled, expired); empty when not working. */
   public Future<Optional<Order>> finishWorking(SqlConnection conn, long id, OrderStatus status, Rejection why) {
-    return conn.preparedQuery("UPDATE orders SET status = $2, reject_code = $3, reject_reason = $4, updated_at = now() "
+    return conn.preparedQuery("UPDATE orders SET status = $2, reject_code = $3, reject_reason = $4, updated_at = $5 "
             + "WHERE id = $1 AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.of(id, status.name(), why.code().name(), why.message()))
+        .execute(Tuple.of(id, status.name(), why.code().name(), why.message(), now()))
         .map(rows -> first(rows).map(TradingStore::order));
   }
 
   /** Changes a working order's quantity and prices; empty when it was no longer working. */
   public Future<Optional<Order>> replace(SqlConnection conn, long id, long quantity, Optional<BigDecimal> limit,
       Optional<BigDecimal> stop) {
-    return conn.preparedQuery("UPDATE orders SET quantity = $2, limit_price = $3, stop_price = $4, updated_at = now() "
+    return conn.preparedQuery("UPDATE orders SET quantity = $2, limit_price = $3, stop_price = $4, updated_at = $5 "
             + "WHERE id = $1 AND status = 'WORKING' RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.of(id, quantity, limit.orElse(null), stop.orElse(null)))
+        .execute(Tuple.of(id, quantity, limit.orElse(null), stop.orElse(null), now()))
         .map(rows -> first(rows).map(TradingStore::order));
   }
 
   /** Expires every working DAY order placed before {@code close}; returns them. */
   public Future<List<Order>> expireDayOrders(SqlConnection client, java.time.OffsetDateTime close) {
-    return client.preparedQuery("UPDATE orders SET status = 'EXPIRED', updated_at = now() WHERE status = 'WORKING' "
+    return client.preparedQuery("UPDATE orders SET status = 'EXPIRED', updated_at = $2 WHERE status = 'WORKING' "
             + "AND tif = 'DAY' AND created_at < $1 RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.of(close))
+        .execute(Tuple.of(close, now()))
         .map(rows -> {
           List<Order> orders = new ArrayList<>();
           rows.forEach(row -> orders.add(order(row)));
@@ -230,9 +235,9 @@ public final class TradingStore {
 
   /** Moves a NEW or WORKING order to a final status; empty when it was already final (nothing changes then). */
   public Future<Optional<Order>> finish(SqlConnection conn, long id, OrderStatus status) {
-    return conn.preparedQuery("UPDATE orders SET status = $2, updated_at = now() WHERE id = $1 "
+    return conn.preparedQuery("UPDATE orders SET status = $2, updated_at = $3 WHERE id = $1 "
             + "AND status IN ('NEW', 'WORKING') RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.of(id, status.name())).map(rows -> first(rows).map(TradingStore::order));
+        .execute(Tuple.of(id, status.name(), now())).map(rows -> first(rows).map(TradingStore::order));
   }
 
   /**

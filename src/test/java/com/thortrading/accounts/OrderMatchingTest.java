@@ -259,6 +259,9 @@ class OrderMatchingTest {
     // No quote needs to arrive: the close alone expires DAY orders.
     SERVICE_CLOCK.set(close.plusMillis(100));
     await().atMost(Duration.ofSeconds(10)).until(() -> order(day).getString("status").equals("EXPIRED"));
+    // Stamped by the service's clock, not the database's or the wall clock.
+    assertThat(Instant.parse(order(day).getString("updated_at"))).isBetween(close, close.plusSeconds(15));
+    assertThat(Instant.parse(order(day).getString("created_at"))).isBefore(close);
     assertThat(order(gtc).getString("status")).isEqualTo("WORKING");
     assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("5.00");
 
