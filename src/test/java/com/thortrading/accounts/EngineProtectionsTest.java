@@ -73,6 +73,16 @@ class EngineProtectionsTest {
     JsonObject limit = place("{\"symbol\":\"OLDQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\","
         + "\"limit_price\":\"11.00\",\"tif\":\"GTC\"}");
     assertThat(limit.getJsonObject("order").getString("status")).isEqualTo("WORKING"); // would cross, but stale
+    // And it stays so once the matcher has it in its book: stale quotes arriving on the channel (again and again,
+    // so some come after the book has the order) fill nothing.
+    long limitId = limit.getJsonObject("order").getLong("id");
+    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> {
+      try (Jedis jedis = REDIS.jedis()) {
+        jedis.publish(LiveDataRedis.quoteChannel("OLDQ"), "{\"symbol\":\"OLDQ\",\"last\":\"10.00\","
+            + "\"bid\":\"9.99\",\"ask\":\"10.01\",\"timestamp\":\"" + Instant.now().minusSeconds(60) + "\"}");
+      }
+      return get("/api/trades/orders/" + limitId).getJsonObject("order").getString("status").equals("WORKING");
+    });
 
     quote("FRESHQ", Instant.now());
     JsonObject fresh = place("{\"symbol\":\"FRESHQ\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}");

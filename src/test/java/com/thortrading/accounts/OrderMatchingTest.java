@@ -262,8 +262,10 @@ class OrderMatchingTest {
     // Stamped by the service's clock, not the database's or the wall clock.
     assertThat(Instant.parse(order(day).getString("updated_at"))).isBetween(close, close.plusSeconds(15));
     assertThat(Instant.parse(order(day).getString("created_at"))).isBefore(close);
-    assertThat(order(gtc).getString("status")).isEqualTo("WORKING");
-    assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("5.00");
+    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+      assertThat(order(gtc).getString("status")).isEqualTo("WORKING");
+      assertThat(accountOf(account).getString("reserved_cash")).isEqualTo("5.00");
+    });
 
     // An order placed after the close is a DAY order of the next session: it works on.
     long next = place(account, symbol, "BUY", 1, "LMT", "5.00", null, "DAY").order().getLong("id");
@@ -348,7 +350,9 @@ class OrderMatchingTest {
     service.close();
     service = startService();
 
-    assertThat(order(id).getString("status")).isEqualTo("WORKING");
+    // Reloading the book fills nothing by itself: the order waits for a crossing quote.
+    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3))
+        .until(() -> order(id).getString("status").equals("WORKING"));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       quote(symbol, "8.95", "8.94", "8.96");
       assertThat(order(id).getString("status")).isEqualTo("FILLED");

@@ -329,7 +329,8 @@ class ApiAccessTest {
       assertThat(new JsonObject(response.body()).getJsonObject("error").getString("code"))
           .isEqualTo("UNSUPPORTED_MEDIA_TYPE");
     }
-    assertThat(ordersOf("paper")).hasSize(before);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .untilAsserted(() -> assertThat(ordersOf("paper")).hasSize(before));
   }
 
   @Test
@@ -353,7 +354,8 @@ class ApiAccessTest {
       assertThat(preflight.statusCode()).as(origin).isEqualTo(403);
       assertThat(preflight.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
     }
-    assertThat(ordersOf("paper")).hasSize(before);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .untilAsserted(() -> assertThat(ordersOf("paper")).hasSize(before));
 
     // SockJS's HTTP side does not echo another site's Origin either.
     HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(
