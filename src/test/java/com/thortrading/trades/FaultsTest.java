@@ -75,6 +75,21 @@ class FaultsTest {
 
   /** Every reply told the truth: a 201 order is in PostgreSQL, a 503 one is not, anything else is explained. */
   static Map<Integer, Integer> everyReplyWasTrue(int port, List<Sent> sent) throws Exception {
+    for (Sent s : sent) {
+      try {
+        s.reply().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException connectionLost) {
+        // judged below
+      }
+    }
+    // Every reply is in; nothing may be written after it either: the orders must stay as they are for a while.
+    java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+      int now = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/api/trades/orders?limit=1000")).header("Authorization", TestService.ADMIN).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("orders").size();
+      return last.getAndSet(now) == now;
+    });
     Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
     int accepted = 0;
     for (Sent s : sent) {
