@@ -260,8 +260,10 @@ class ApiAccessTest {
     }
     if (clientOrderId != null) {
       String id = clientOrderId;
-      assertThat(ordersOf("alice")).as("an order is written exactly when it was accepted")
-          .filteredOn(o -> id.equals(o.getString("client_order_id"))).hasSize(expected == 201 ? 1 : 0);
+      // A refused order is watched for a while: one written late would be as wrong as one written at once.
+      await().during(Duration.ofMillis(expected == 201 ? 0 : 400)).atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+          assertThat(ordersOf("alice")).as("an order is written exactly when it was accepted")
+              .filteredOn(o -> id.equals(o.getString("client_order_id"))).hasSize(expected == 201 ? 1 : 0));
     }
   }
 
