@@ -50,6 +50,9 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
    */
   public void pause() throws Exception {
     signal("-STOP");
+    // A backend the postmaster forked between the listing and the signal (a connection being opened) would go on
+    // serving: list again now that the postmaster is stopped and cannot fork, and stop those too.
+    signal("-STOP");
   }
 
   /** Lets a paused server run again (SIGCONT). */
