@@ -29,6 +29,7 @@ final class HealthRoute implements Handler<RoutingContext> {
   private final long timeoutMs;
   private static final String UP = "UP";
   private final Map<String, Supplier<Future<String>>> checks = new LinkedHashMap<>();
+  private final Map<String, Supplier<JsonObject>> details = new LinkedHashMap<>();
 
   HealthRoute(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
@@ -41,7 +42,13 @@ final class HealthRoute implements Handler<RoutingContext> {
     return this;
   }
 
-  /** A state this node keeps itself (read at once): healthy only when it is {@code UP}. */
+  /** Facts shown beside the checks (which node polls), never a reason for 503. */
+  HealthRoute detail(String key, Supplier<JsonObject> facts) {
+    details.put(key, facts);
+    return this;
+  }
+
+  /** A state this node keeps itself (read at once): healthy only when it is {@code UP} (or {@code STANDBY}). */
   HealthRoute state(String id, Supplier<String> state) {
     checks.put(id, () -> Future.succeededFuture(state.get()));
     return this;
@@ -57,11 +64,12 @@ final class HealthRoute implements Handler<RoutingContext> {
       int i = 0;
       for (String id : checks.keySet()) {
         String status = results.get(i++).result();
-        up &= UP.equals(status);
+        up &= UP.equals(status) || "STANDBY".equals(status);
         list.add(new JsonObject().put("id", id).put("status", status));
       }
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list).encode());
+      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list);
+      details.forEach((key, facts) -> body.put(key, facts.get()));
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
     });
   }
 

@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import com.thortrading.livedata.IngestRole;
 import com.thortrading.livedata.QuoteSourceStatus;
 import com.thortrading.trades.TradesApi;
 import io.vertx.core.Future;
@@ -62,13 +63,16 @@ public final class HttpServerVerticle extends VerticleBase {
   private final Clock clock;
   /** This node's quote source, when it polls one (ingest role): /health says when its reads are stuck. */
   private final Optional<QuoteSourceStatus> source;
+  /** Whether this node polls (it holds the ingest lease) or stands by, for /health. */
+  private final Optional<IngestRole> ingest;
   private HttpServer server;
   private SockJsFanout fanout;
 
   public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
       FanoutOptions fanoutOptions, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock,
-      Optional<QuoteSourceStatus> source) {
+      Optional<QuoteSourceStatus> source, Optional<IngestRole> ingest) {
     this.source = source;
+    this.ingest = ingest;
     this.edge = edge;
     this.clock = clock;
     this.host = host;
@@ -127,7 +131,12 @@ public final class HttpServerVerticle extends VerticleBase {
     HealthRoute health = new HealthRoute(vertx, HEALTH_TIMEOUT_MS)
         .check("redis", redis::ping)
         .check("postgres", () -> pg.query("SELECT 1").execute());
-    source.ifPresent(status -> health.state("source", () -> status.current().state().name()));
+    // A standing-by node reads nothing, so its source can be neither stuck nor up: it says STANDBY, which is healthy.
+    source.ifPresent(status -> health.state("source", () -> ingest.map(IngestRole::polling).orElse(true)
+        ? status.current().state().name() : "STANDBY"));
+    ingest.ifPresent(role -> health.detail("ingest", () -> new JsonObject().put("node", role.node())
+        .put("polling", role.polling())
+        .put("lease", role.lease().orElse(null))));
     router.get("/health").handler(health);
     router.route("/api/*").last().handler(ctx -> ctx.fail(new ApiError(404, "NOT_FOUND",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path())));

@@ -21,6 +21,8 @@ public enum Setting {
   PG_URL("URL", "External PostgreSQL, e.g. postgresql://user:pass@127.0.0.1:5432/thor; empty starts an embedded one"),
   SOURCE("SOURCE", "Quote source: sim, replay or excel"),
   POLL_INTERVAL_MS("MS", "How often the source is read, in milliseconds (10 to 3600000)"),
+  INGEST_TAKEOVER_MS("MS", "With several ingest nodes one polls (it holds live_data:excel_lock); another takes over "
+      + "within this long of its end (1000 to 600000)"),
   SOURCE_READ_TIMEOUT_MS("MS", "A source read not back by then is stuck (an Excel dialog): /health says so, and the "
       + "source is re-attached on a fresh thread (100 to 600000)"),
   SYMBOLS("LIST", "Comma-separated symbols the sim source quotes"),

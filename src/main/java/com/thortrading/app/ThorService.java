@@ -11,6 +11,8 @@ import com.thortrading.accounts.OrderEngineVerticle;
 import com.thortrading.accounts.OrderMatchingVerticle;
 import com.thortrading.accounts.TradingStore;
 import com.thortrading.livedata.ExcelQuoteSource;
+import com.thortrading.livedata.IngestLeaderVerticle;
+import com.thortrading.livedata.IngestRole;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuotePollerVerticle;
 import com.thortrading.livedata.QuoteSource;
@@ -125,13 +127,19 @@ public final class ThorService implements AutoCloseable {
       }
       String quotes = "none (no ingest role)";
       Optional<QuoteSourceStatus> sourceStatus = Optional.empty();
+      Optional<IngestRole> ingest = Optional.empty();
       if (roles.contains(Role.INGEST)) {
         QuoteSource source = quoteSource(config);
-        vertx.deployVerticle(new RedisPublisherVerticle(liveData)).await();
-        sourceStatus = Optional.of(new QuoteSourceStatus());
+        IngestRole role = new IngestRole(nodeName());
+        ingest = Optional.of(role);
+        vertx.deployVerticle(new RedisPublisherVerticle(liveData, role)).await();
+        QuoteSourceStatus status = new QuoteSourceStatus();
+        sourceStatus = Optional.of(status);
         try {
-          vertx.deployVerticle(new QuotePollerVerticle(source, config.pollInterval(), config.sourceReadTimeout(), clock,
-              sourceStatus.get())).await();
+          // Only the holder of the ingest lease polls; this node may stand by until another one ends.
+          vertx.deployVerticle(new IngestLeaderVerticle(liveData, role, config.ingestTakeover(),
+              () -> new QuotePollerVerticle(source, config.pollInterval(), config.sourceReadTimeout(), clock, status)))
+              .await();
         } catch (QuoteSourceException e) {
           throw new StartupException(e.getMessage());
         }
@@ -141,7 +149,7 @@ public final class ThorService implements AutoCloseable {
       if (roles.contains(Role.WEB)) {
         HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
             config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters, config.edge(), clock,
-            sourceStatus);
+            sourceStatus, ingest);
         try {
           vertx.deployVerticle(http).await();
         } catch (Exception e) {
@@ -195,6 +203,17 @@ public final class ThorService implements AutoCloseable {
     options.getEventBusOptions().setHost(cluster.host());
     return Vertx.builder().with(options).withClusterManager(cluster.clusterManager()).buildClustered()
         .await(60, TimeUnit.SECONDS);
+  }
+
+  /** This process in the ingest lease: host and pid, and a few random characters (several nodes may share a JVM). */
+  private static String nodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
   }
 
   static RedisOptions redisOptions(String url) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  *   <li>{@value #LATEST_QUOTES_KEY}: hash, field = upper-case symbol, value = the quote's JSON;</li>
  *   <li>{@value #SYMBOLS_KEY}: set of every symbol published;</li>
  *   <li>{@code live_data:history:{SYMBOL}}: stream of every published quote;</li>
- *   <li>{@code live_data:quotes:{SYMBOL}}: one pub/sub message per published quote.</li>
+ *   <li>{@code live_data:quotes:{SYMBOL}}: one pub/sub message per published quote;</li>
+ *   <li>{@value #INGEST_LOCK_KEY}: the ingest lease (the original design's lock): which node polls the workbook,
+ *   as {@code <node>#<fence>}, where the fence number ({@value #INGEST_FENCE_KEY}) grows with every new holder.</li>
  * </ul>
  */
 public final class LiveDataRedis {
@@ -33,6 +35,51 @@ public final class LiveDataRedis {
   /** Field of a history entry that holds the quote's JSON. */
   static final String HISTORY_FIELD = "quote";
   public static final long DEFAULT_HISTORY_LENGTH = 10_000;
+  /** The original design's name for the lock that keeps two nodes from polling one workbook. */
+  public static final String INGEST_LOCK_KEY = "live_data:excel_lock";
+  public static final String INGEST_FENCE_KEY = "live_data:excel_lock:fence";
+
+  /**
+   * One batch, atomically and in one round trip: only while {@code ARGV[1]} still holds the ingest lease (an empty
+   * {@code ARGV[1]} skips the check), one HSET of every symbol, one SADD, a PUBLISH and (when kept) an XADD per
+   * quote. A node that lost the lease while paused cannot write after the new holder: its batch changes nothing.
+   * KEYS: lock, latest hash, symbol set. ARGV: fence, channel prefix, history prefix, history length, history field,
+   * then symbol and JSON of each quote.
+   */
+  private static final String PUBLISH_SCRIPT = String.join("\n",
+      "if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
+      "local n = (#ARGV - 5) / 2",
+      "for from = 0, n - 1, 500 do",
+      "  local hset, sadd = {KEYS[2]}, {KEYS[3]}",
+      "  for i = from, math.min(n, from + 500) - 1 do",
+      "    local s, j = ARGV[6 + 2 * i], ARGV[7 + 2 * i]",
+      "    hset[#hset + 1] = s; hset[#hset + 1] = j; sadd[#sadd + 1] = s",
+      "  end",
+      "  redis.call('HSET', unpack(hset))",
+      "  redis.call('SADD', unpack(sadd))",
+      "end",
+      "for i = 0, n - 1 do redis.call('PUBLISH', ARGV[2] .. ARGV[6 + 2 * i], ARGV[7 + 2 * i]) end",
+      "if tonumber(ARGV[4]) > 0 then",
+      "  for i = 0, n - 1 do",
+      "    redis.call('XADD', ARGV[3] .. ARGV[6 + 2 * i], 'MAXLEN', '~', ARGV[4], '*', ARGV[5], ARGV[7 + 2 * i])",
+      "  end",
+      "end",
+      "return 1");
+
+  /** Takes the lease when nobody holds it: returns {@code <node>#<fence>}, or nil. KEYS: lock, fence. */
+  private static final String ACQUIRE_SCRIPT = String.join("\n",
+      "if redis.call('EXISTS', KEYS[1]) == 1 then return false end",
+      "local holder = ARGV[1] .. '#' .. redis.call('INCR', KEYS[2])",
+      "redis.call('SET', KEYS[1], holder, 'PX', ARGV[2])",
+      "return holder");
+
+  /** Extends the lease while {@code ARGV[1]} holds it: 1, else 0. */
+  private static final String RENEW_SCRIPT =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
+  /** Gives the lease up if {@code ARGV[1]} holds it. */
+  private static final String RELEASE_SCRIPT =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
   private final Redis redis;
   private final long historyLength;
@@ -63,37 +110,56 @@ public final class LiveDataRedis {
   }
 
   /**
-   * Stores and publishes quotes in one pipelined round trip: one HSET with every symbol, then a PUBLISH per
-   * quote, and an XADD per quote to its history stream (trimmed with {@code MAXLEN ~}, which lets Redis trim
-   * whole nodes cheaply). Not a MULTI: a reader may briefly see the hash ahead of the channel, which is
-   * harmless for a snapshot.
+   * Stores and publishes quotes in one round trip, whoever holds the ingest lease (tests, tools); the ingest itself
+   * uses {@link #publishQuotes(List, String)}.
    */
   public Future<Void> publishQuotes(List<Quote> quotes) {
+    return publishQuotes(quotes, "").mapEmpty();
+  }
+
+  /**
+   * Stores and publishes quotes in one round trip (one script: one HSET with every symbol, one SADD, then a PUBLISH
+   * per quote, and an XADD per quote to its history stream, trimmed with {@code MAXLEN ~}), but only while
+   * {@code fence} holds the ingest lease.
+   *
+   * @return false, and nothing written, when {@code fence} no longer holds the lease
+   */
+  public Future<Boolean> publishQuotes(List<Quote> quotes, String fence) {
     if (quotes.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(true);
     }
-    List<String> json = new ArrayList<>(quotes.size());
-    Request hset = Request.cmd(Command.HSET).arg(LATEST_QUOTES_KEY);
+    Request eval = Request.cmd(Command.EVAL).arg(PUBLISH_SCRIPT).arg(3).arg(INGEST_LOCK_KEY).arg(LATEST_QUOTES_KEY)
+        .arg(SYMBOLS_KEY).arg(fence).arg(QUOTE_CHANNEL_PREFIX).arg(HISTORY_PREFIX).arg(historyLength)
+        .arg(HISTORY_FIELD);
     for (Quote quote : quotes) {
-      String text = QuoteJson.toJson(quote);
-      json.add(text);
-      hset.arg(quote.symbol()).arg(text);
+      eval.arg(quote.symbol()).arg(QuoteJson.toJson(quote));
     }
-    List<Request> commands = new ArrayList<>(2 * quotes.size() + 2);
-    commands.add(hset);
-    Request sadd = Request.cmd(Command.SADD).arg(SYMBOLS_KEY);
-    quotes.forEach(q -> sadd.arg(q.symbol()));
-    commands.add(sadd);
-    for (int i = 0; i < quotes.size(); i++) {
-      commands.add(Request.cmd(Command.PUBLISH).arg(quoteChannel(quotes.get(i).symbol())).arg(json.get(i)));
-    }
-    if (historyLength > 0) {
-      for (int i = 0; i < quotes.size(); i++) {
-        commands.add(Request.cmd(Command.XADD).arg(historyKey(quotes.get(i).symbol())).arg("MAXLEN").arg("~")
-            .arg(historyLength).arg("*").arg(HISTORY_FIELD).arg(json.get(i)));
-      }
-    }
-    return redis.batch(commands).mapEmpty();
+    return redis.send(eval).map(done -> done != null && done.toInteger() == 1);
+  }
+
+  /** Takes the ingest lease for {@code ttl} if nobody holds it: the holder's value ({@code <node>#<fence>}). */
+  public Future<Optional<String>> acquireIngestLease(String node, java.time.Duration ttl) {
+    return redis.send(Request.cmd(Command.EVAL).arg(ACQUIRE_SCRIPT).arg(2).arg(INGEST_LOCK_KEY).arg(INGEST_FENCE_KEY)
+            .arg(node).arg(ttl.toMillis()))
+        .map(holder -> holder == null ? Optional.<String>empty() : Optional.of(holder.toString()));
+  }
+
+  /** Extends the lease for {@code ttl} if {@code holder} still has it; false when it is gone or someone else's. */
+  public Future<Boolean> renewIngestLease(String holder, java.time.Duration ttl) {
+    return redis.send(Request.cmd(Command.EVAL).arg(RENEW_SCRIPT).arg(1).arg(INGEST_LOCK_KEY).arg(holder)
+        .arg(ttl.toMillis())).map(done -> done != null && done.toInteger() == 1);
+  }
+
+  /** Gives the lease up if {@code holder} has it, so another node takes over at once. */
+  public Future<Void> releaseIngestLease(String holder) {
+    return redis.send(Request.cmd(Command.EVAL).arg(RELEASE_SCRIPT).arg(1).arg(INGEST_LOCK_KEY).arg(holder))
+        .mapEmpty();
+  }
+
+  /** Who holds the ingest lease now ({@code <node>#<fence>}), if anyone. */
+  public Future<Optional<String>> ingestLeaseHolder() {
+    return redis.send(Request.cmd(Command.GET).arg(INGEST_LOCK_KEY))
+        .map(holder -> holder == null ? Optional.<String>empty() : Optional.of(holder.toString()));
   }
 
   /** The design's publish_quote: store as latest and publish on the symbol's channel. */

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * <p>Batches that arrive while a write is in flight, or while Redis is down, merge into a
  * {@link LatestQuoteBuffer}: only the newest quote per symbol waits, and it is flushed as soon as Redis answers
  * again (retried with capped backoff). Nothing is lost that a reader could still want.
+ *
+ * <p>With an {@link IngestRole}, a batch is written only while this node holds the ingest lease; one refused for
+ * that is dropped (the node that holds the lease now writes fresher quotes).
  */
 public final class RedisPublisherVerticle extends VerticleBase {
 
@@ -26,10 +29,23 @@ public final class RedisPublisherVerticle extends VerticleBase {
   // Read from other threads (health, tests): written only on this verticle's event loop.
   private volatile long published;
   private volatile int pendingSymbols;
+  /** The lease value batches are written under; "" writes whoever holds the lease (tests, tools). */
+  private final java.util.function.Supplier<String> fence;
+  private boolean refusedLogged;
 
-  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff) {
+  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff, java.util.function.Supplier<String> fence) {
     this.redis = redis;
     this.backoff = backoff;
+    this.fence = fence;
+  }
+
+  /** The ingest's publisher: writes only while {@code role} holds the ingest lease. */
+  public RedisPublisherVerticle(LiveDataRedis redis, IngestRole role) {
+    this(redis, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), role::fence);
+  }
+
+  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff) {
+    this(redis, backoff, () -> "");
   }
 
   public RedisPublisherVerticle(LiveDataRedis redis) {
@@ -51,9 +67,17 @@ public final class RedisPublisherVerticle extends VerticleBase {
     }
     List<Quote> batch = pending.drain();
     writing = true;
-    redis.publishQuotes(batch).onComplete(result -> {
+    redis.publishQuotes(batch, fence.get()).onComplete(result -> {
       writing = false;
-      if (result.succeeded()) {
+      if (result.succeeded() && !result.result()) {
+        if (!refusedLogged) {
+          LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", batch.size());
+          refusedLogged = true;
+        }
+        pendingSymbols = pending.size();
+        flush();
+      } else if (result.succeeded()) {
+        refusedLogged = false;
         published += batch.size();
         pendingSymbols = pending.size();
         if (backoff.failures() > 0) {

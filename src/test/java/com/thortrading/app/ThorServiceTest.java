@@ -96,6 +96,10 @@ class ThorServiceTest {
     // An ingest node's /health covers its quote source too.
     assertThat(new JsonObject(up.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
         .filter(c -> c.getString("id").equals("source")).map(c -> c.getString("status"))).containsExactly("UP");
+    // And says whether this node polls: alone, it holds the ingest lease.
+    JsonObject ingest = new JsonObject(up.body()).getJsonObject("ingest");
+    assertThat(ingest.getBoolean("polling")).isTrue();
+    assertThat(ingest.getString("lease")).startsWith(ingest.getString("node") + "#");
 
     REDIS.stop();
     try {

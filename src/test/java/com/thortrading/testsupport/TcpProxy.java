@@ -1,0 +1,56 @@
+package com.thortrading.testsupport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A TCP proxy that a test can cut: as if the network between a node and a server went away. */
+public final class TcpProxy implements AutoCloseable {
+
+  private final NetServer server;
+  private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean cut;
+
+  private TcpProxy(Vertx vertx, int targetPort) {
+    var client = vertx.createNetClient();
+    this.server = vertx.createNetServer().connectHandler(downstream -> {
+      if (cut) {
+        downstream.close();
+        return;
+      }
+      downstream.pause();
+      client.connect(targetPort, "127.0.0.1").onSuccess(upstream -> {
+        sockets.add(downstream);
+        sockets.add(upstream);
+        downstream.handler(upstream::write);
+        upstream.handler(downstream::write);
+        downstream.closeHandler(v -> upstream.close());
+        upstream.closeHandler(v -> downstream.close());
+        downstream.resume();
+      }).onFailure(e -> downstream.close());
+    });
+    server.listen(0, "127.0.0.1").await();
+  }
+
+  public static TcpProxy to(Vertx vertx, int targetPort) {
+    return new TcpProxy(vertx, targetPort);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Drops every connection and refuses new ones. */
+  public void cut() {
+    cut = true;
+    sockets.forEach(NetSocket::close);
+  }
+
+  @Override
+  public void close() {
+    cut();
+    server.close().await();
+  }
+}
