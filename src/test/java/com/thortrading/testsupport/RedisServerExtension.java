@@ -18,7 +18,9 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
   @Override
   public void afterAll(ExtensionContext context) {
-    redis.close();
+    if (redis != null) { // null when another extension's start failed first
+      redis.close();
+    }
   }
 
   public String url() {

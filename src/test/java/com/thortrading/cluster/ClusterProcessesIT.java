@@ -1,0 +1,201 @@
+package com.thortrading.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.testsupport.BridgeTestClient;
+import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.RedisServerExtension;
+import com.thortrading.testsupport.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The cluster as an operator runs it: separate processes of the packaged jar on loopback, joined over TCP, sharing
+ * one Redis and one PostgreSQL. An ingest+engine node, a second ingest node, and web nodes A and B.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterProcessesIT {
+
+  @RegisterExtension
+  static final RedisServerExtension REDIS = new RedisServerExtension();
+  @RegisterExtension
+  static final PostgresServerExtension PG = new PostgresServerExtension();
+
+  private static final Path JAR = Path.of("target", "thortrading.jar");
+  private static final Duration TAKEOVER = Duration.ofMillis(3000);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final List<Process> PROCESSES = new ArrayList<>();
+  private static final Vertx CLIENTS = Vertx.vertx();
+  private static final String CLUSTER = "thor-it-" + UUID.randomUUID();
+  private static final int[] HAZELCAST = {5901, 5911, 5921, 5931};
+
+  private static Process engine;
+  private static Process ingest;
+  private static int webA;
+  private static int webB;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    assertThat(JAR).as("the packaged jar (run by mvn verify, after package)").exists();
+    engine = start("engine", "ingest,engine", HAZELCAST[0], -1);
+    webA = freePort();
+    webB = freePort();
+    start("web-a", "web", HAZELCAST[1], webA);
+    start("web-b", "web", HAZELCAST[2], webB);
+    ingest = start("ingest", "ingest", HAZELCAST[3], -1);
+    for (int port : new int[] {webA, webB}) {
+      await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    PROCESSES.forEach(Process::destroyForcibly);
+    CLIENTS.close().await();
+  }
+
+  private static Process start(String name, String roles, int hazelcastPort, int httpPort) throws IOException {
+    StringBuilder members = new StringBuilder();
+    for (int port : HAZELCAST) {
+      members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+    }
+    Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-jar", JAR.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("THOR_"));
+    Map<String, String> env = new HashMap<>(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
+        "THOR_CLUSTER", "true", "THOR_CLUSTER_NAME", CLUSTER, "THOR_CLUSTER_HOST", "127.0.0.1",
+        "THOR_CLUSTER_PORT", String.valueOf(hazelcastPort), "THOR_CLUSTER_MEMBERS", members.toString(),
+        "THOR_ROLES", roles, "THOR_ADMIN_TOKEN", TestService.ADMIN_TOKEN, "THOR_POLL_INTERVAL_MS", "200"));
+    env.put("THOR_INGEST_TAKEOVER_MS", String.valueOf(TAKEOVER.toMillis()));
+    env.put("THOR_DATA_DIR", Files.createTempDirectory("thor-it-" + name).toString());
+    env.put("THOR_HTTP_PORT", String.valueOf(Math.max(httpPort, 0)));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    PROCESSES.add(process);
+    return process;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + port + path)).GET()
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static BridgeTestClient browser(int port) {
+    return CLIENTS.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket")).map(ws -> new BridgeTestClient(ws, TestService.ADMIN)).await();
+  }
+
+  private static List<String> timestamps(BridgeTestClient client, String address) {
+    return client.recs(address).stream().map(f -> f.getJsonObject("body").getString("timestamp")).toList();
+  }
+
+  /** Which process holds the ingest lease (its value names the node as host/pid-xxxx). */
+  private static long leaseHolderPid() {
+    try (Jedis jedis = REDIS.jedis()) {
+      String lease = jedis.get(LiveDataRedis.INGEST_LOCK_KEY);
+      if (lease == null) {
+        return -1;
+      }
+      String node = lease.substring(lease.indexOf('/') + 1, lease.lastIndexOf('#'));
+      return Long.parseLong(node.substring(0, node.indexOf('-')));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void clientsOnTwoWebNodesEachGetEveryQuoteOnceInOrderAndAnOrderThroughAReachesB() throws Exception {
+    BridgeTestClient onA = browser(webA);
+    BridgeTestClient onB = browser(webB);
+    onA.register("quotes.AAPL");
+    onB.register("quotes.AAPL");
+    onB.register("orders.events.paper");
+    await().atMost(Duration.ofSeconds(30)).until(() -> onA.recs("quotes.AAPL").size() >= 15
+        && onB.recs("quotes.AAPL").size() >= 15);
+
+    // Every quote the ingest published between the two ends, exactly once and in order, on each node: the same
+    // sequence as the history stream in Redis.
+    for (BridgeTestClient client : List.of(onA, onB)) {
+      List<String> got = timestamps(client, "quotes.AAPL").subList(1, timestamps(client, "quotes.AAPL").size());
+      List<String> published;
+      try (Jedis jedis = REDIS.jedis()) {
+        published = jedis.xrange(LiveDataRedis.historyKey("AAPL"), "-", "+")
+            .stream().map(StreamEntry::getFields).map(f -> new JsonObject(f.get("quote")).getString("timestamp"))
+            .filter(t -> t.compareTo(got.get(0)) >= 0 && t.compareTo(got.get(got.size() - 1)) <= 0).toList();
+      }
+      assertThat(got).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(published);
+    }
+
+    // An order placed through A is filled by the engine node and reaches B's socket as an event.
+    HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + webA
+            + "/api/trades/orders/active")).POST(HttpRequest.BodyPublishers.ofString(
+            "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    long id = new JsonObject(placed.body()).getJsonObject("order").getLong("id");
+    await().atMost(Duration.ofSeconds(10)).until(() -> onB.recs("orders.events.paper").stream()
+        .anyMatch(e -> e.getJsonObject("body").getLong("id") == id));
+  }
+
+  @Test
+  @Order(2)
+  void exactlyOneIngestNodePollsAndWhenItIsKilledTheOtherTakesOverWithinTheBound() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> leaseHolderPid() > 0);
+    long holder = leaseHolderPid();
+    assertThat(holder).isIn(engine.pid(), ingest.pid());
+    // The one that does not hold the lease stands by for several lease lifetimes.
+    await().during(TAKEOVER.multipliedBy(2)).atMost(TAKEOVER.multipliedBy(3)).until(() -> leaseHolderPid() == holder);
+
+    Process killed = holder == engine.pid() ? engine : ingest;
+    Process other = killed == engine ? ingest : engine;
+    String before;
+    try (Jedis jedis = REDIS.jedis()) {
+      before = jedis.hget(LiveDataRedis.LATEST_QUOTES_KEY, "AAPL");
+    }
+    long killedAt = System.nanoTime();
+    killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+    await().atMost(TAKEOVER.multipliedBy(2)).until(() -> leaseHolderPid() == other.pid());
+    assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThanOrEqualTo(TAKEOVER.plusMillis(500));
+    // And the quotes go on, from the new holder.
+    try (Jedis jedis = REDIS.jedis()) {
+      String last = jedis.hget(LiveDataRedis.LATEST_QUOTES_KEY, "AAPL");
+      await().atMost(Duration.ofSeconds(5)).until(() -> !jedis.hget(LiveDataRedis.LATEST_QUOTES_KEY, "AAPL")
+          .equals(last));
+    }
+    assertThat(before).isNotNull();
+  }
+}
