@@ -58,6 +58,7 @@ class ClusterProcessesIT {
 
   private static Process engine;
   private static Process ingest;
+  private static Process webAProcess;
   private static int webA;
   private static int webB;
 
@@ -67,7 +68,7 @@ class ClusterProcessesIT {
     engine = start("engine", "ingest,engine", HAZELCAST[0], -1);
     webA = freePort();
     webB = freePort();
-    start("web-a", "web", HAZELCAST[1], webA);
+    webAProcess = start("web-a", "web", HAZELCAST[1], webA);
     start("web-b", "web", HAZELCAST[2], webB);
     ingest = start("ingest", "ingest", HAZELCAST[3], -1);
     for (int port : new int[] {webA, webB}) {
@@ -123,6 +124,22 @@ class ClusterProcessesIT {
     return client.recs(address).stream().map(f -> f.getJsonObject("body").getString("timestamp")).toList();
   }
 
+  /**
+   * The client got every quote of {@code symbol} published between its first update and its last, once each and in
+   * order: the same sequence as the symbol's history stream in Redis (the snapshot on register is left out).
+   */
+  private static void everyQuoteOnceInOrder(BridgeTestClient client, String symbol) {
+    List<String> all = timestamps(client, "quotes." + symbol);
+    List<String> got = all.subList(1, all.size());
+    List<String> published;
+    try (Jedis jedis = REDIS.jedis()) {
+      published = jedis.xrange(LiveDataRedis.historyKey(symbol), "-", "+").stream().map(StreamEntry::getFields)
+          .map(f -> new JsonObject(f.get("quote")).getString("timestamp"))
+          .filter(t -> t.compareTo(got.get(0)) >= 0 && t.compareTo(got.get(got.size() - 1)) <= 0).toList();
+    }
+    assertThat(got).as(symbol).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(published);
+  }
+
   /** Which process holds the ingest lease (its value names the node as host/pid-xxxx). */
   private static long leaseHolderPid() {
     try (Jedis jedis = REDIS.jedis()) {
@@ -148,16 +165,8 @@ class ClusterProcessesIT {
 
     // Every quote the ingest published between the two ends, exactly once and in order, on each node: the same
     // sequence as the history stream in Redis.
-    for (BridgeTestClient client : List.of(onA, onB)) {
-      List<String> got = timestamps(client, "quotes.AAPL").subList(1, timestamps(client, "quotes.AAPL").size());
-      List<String> published;
-      try (Jedis jedis = REDIS.jedis()) {
-        published = jedis.xrange(LiveDataRedis.historyKey("AAPL"), "-", "+")
-            .stream().map(StreamEntry::getFields).map(f -> new JsonObject(f.get("quote")).getString("timestamp"))
-            .filter(t -> t.compareTo(got.get(0)) >= 0 && t.compareTo(got.get(got.size() - 1)) <= 0).toList();
-      }
-      assertThat(got).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(published);
-    }
+    everyQuoteOnceInOrder(onA, "AAPL");
+    everyQuoteOnceInOrder(onB, "AAPL");
 
     // An order placed through A is filled by the engine node and reaches B's socket as an event.
     HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + webA
@@ -172,6 +181,21 @@ class ClusterProcessesIT {
 
   @Test
   @Order(2)
+  void killingWebNodeALeavesBStreamingWithoutAGapAndHealthy() throws Exception {
+    BridgeTestClient onB = browser(webB);
+    onB.register("quotes.MSFT");
+    await().atMost(Duration.ofSeconds(10)).until(() -> onB.recs("quotes.MSFT").size() >= 3);
+    webAProcess.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    int atKill = onB.recs("quotes.MSFT").size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> onB.recs("quotes.MSFT").size() >= atKill + 10);
+    assertThat(get(webB, "/health").statusCode()).isEqualTo(200);
+
+    // Across A's death, B's client got every quote once and in order.
+    everyQuoteOnceInOrder(onB, "MSFT");
+  }
+
+  @Test
+  @Order(3)
   void exactlyOneIngestNodePollsAndWhenItIsKilledTheOtherTakesOverWithinTheBound() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> leaseHolderPid() > 0);
     long holder = leaseHolderPid();
