@@ -66,6 +66,8 @@ public final class LiveDataRedis {
       "end",
       "return 1");
 
+  private static final String PUBLISH_SHA = sha1(PUBLISH_SCRIPT);
+
   /** Takes the lease when nobody holds it: returns {@code <node>#<fence>}, or nil. KEYS: lock, fence. */
   private static final String ACQUIRE_SCRIPT = String.join("\n",
       "if redis.call('EXISTS', KEYS[1]) == 1 then return false end",
@@ -128,13 +130,40 @@ public final class LiveDataRedis {
     if (quotes.isEmpty()) {
       return Future.succeededFuture(true);
     }
-    Request eval = Request.cmd(Command.EVAL).arg(PUBLISH_SCRIPT).arg(3).arg(INGEST_LOCK_KEY).arg(LATEST_QUOTES_KEY)
-        .arg(SYMBOLS_KEY).arg(fence).arg(QUOTE_CHANNEL_PREFIX).arg(HISTORY_PREFIX).arg(historyLength)
-        .arg(HISTORY_FIELD);
+    List<String> args = new ArrayList<>(2 * quotes.size() + 8);
+    args.addAll(List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX, HISTORY_PREFIX,
+        String.valueOf(historyLength), HISTORY_FIELD));
     for (Quote quote : quotes) {
-      eval.arg(quote.symbol()).arg(QuoteJson.toJson(quote));
+      args.add(quote.symbol());
+      args.add(QuoteJson.toJson(quote));
     }
-    return redis.send(eval).map(done -> done != null && done.toInteger() == 1);
+    return script(PUBLISH_SCRIPT, PUBLISH_SHA, 3, args).map(done -> done != null && done.toInteger() == 1);
+  }
+
+  /**
+   * Runs a script by its SHA1 (EVALSHA), so a batch does not carry the script's text each time; a Redis that does
+   * not have it yet (first use, or restarted since) answers NOSCRIPT, and the script is sent once with EVAL.
+   */
+  private Future<Response> script(String text, String sha, int keys, List<String> args) {
+    Request bySha = Request.cmd(Command.EVALSHA).arg(sha).arg(keys);
+    args.forEach(bySha::arg);
+    return redis.send(bySha).recover(e -> {
+      if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+        return Future.failedFuture(e);
+      }
+      Request eval = Request.cmd(Command.EVAL).arg(text).arg(keys);
+      args.forEach(eval::arg);
+      return redis.send(eval);
+    });
+  }
+
+  private static String sha1(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Takes the ingest lease for {@code ttl} if nobody holds it: the holder's value ({@code <node>#<fence>}). */

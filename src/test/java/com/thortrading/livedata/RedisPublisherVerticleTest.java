@@ -132,6 +132,8 @@ class RedisPublisherVerticleTest {
       long hsetsBefore = calls(jedis, "hset");
       long publishesBefore = calls(jedis, "publish");
       long xaddsBefore = calls(jedis, "xadd");
+      long evalsBefore = calls(jedis, "eval");
+      long evalshasBefore = calls(jedis, "evalsha");
       long readsBefore = readsProcessed(jedis);
       send(batch.toArray(Quote[]::new));
       await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 13);
@@ -142,6 +144,9 @@ class RedisPublisherVerticleTest {
       assertThat(calls(jedis, "hset") - hsetsBefore).isEqualTo(1);
       assertThat(calls(jedis, "publish") - publishesBefore).isEqualTo(12);
       assertThat(calls(jedis, "xadd") - xaddsBefore).isEqualTo(12);
+      // The script went by its SHA: its text crossed the wire once, with the first batch.
+      assertThat(calls(jedis, "evalsha") - evalshasBefore).isEqualTo(1);
+      assertThat(calls(jedis, "eval") - evalsBefore).isZero();
       assertThat(jedis.hlen("live_data:latest:quotes")).isEqualTo(13);
     }
   }
