@@ -108,6 +108,42 @@ class ClusterTest {
     assertThat(event).isEqualTo(order);
   }
 
+  /** Entries in the cluster manager's map of event-bus subscriptions: what every node must learn of. */
+  private static int clusterSubscriptions() {
+    var manager = (io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
+        ((io.vertx.core.internal.VertxInternal) webNode.vertx()).clusterManager();
+    return manager.getHazelcastInstance().getMultiMap("__vertx.subs").size();
+  }
+
+  @Test
+  void aThousandBridgeRegistrationsOnAWebNodeAddNothingClusterWide() throws Exception {
+    var sockets = webNode.vertx().createWebSocketClient();
+    List<BridgeTestClient> browsers = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      browsers.add(sockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(webNode.httpPort())
+          .setURI("/eventbus/websocket")).map(ws -> new BridgeTestClient(ws, TestService.ADMIN)).await());
+    }
+    int before = clusterSubscriptions();
+    long registeredBefore = registered();
+    for (int i = 0; i < 1000; i++) {
+      browsers.get(i % 2).register("quotes.REG" + i);
+    }
+    // Once the web node has all 1000 in its index (its own count says so), the cluster's map of subscriptions is
+    // counted again, and watched a while.
+    await().atMost(Duration.ofSeconds(30)).until(() -> registered() >= registeredBefore + 1000);
+    assertThat(browsers).allSatisfy(b -> assertThat(b.errs()).isEmpty());
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> clusterSubscriptions() == before);
+    assertThat(before).as("the engine's own cluster-wide consumers are there").isPositive();
+  }
+
+  /** The web node's count of registrations, as its /metrics says. */
+  private static long registered() throws Exception {
+    String metrics = http(TestService.request(web("/metrics"))).body();
+    return metrics.lines().filter(l -> l.startsWith("thortrading_fanout_registrations"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void partialRolesNeedAClusterAndAClusterNeedsSharedServers() {
     ConfigLoader loader = new ConfigLoader(Map.of("THOR_ROLES", "web"));
