@@ -38,7 +38,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The cluster as an operator runs it: separate processes of the packaged jar on loopback, joined over TCP, sharing
- * one Redis and one PostgreSQL. An ingest+engine node, a second ingest node, and web nodes A and B.
+ * one Redis and one PostgreSQL. Two ingest+engine nodes, and web nodes A and B.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterProcessesIT {
@@ -70,7 +70,8 @@ class ClusterProcessesIT {
     webB = freePort();
     webAProcess = start("web-a", "web", HAZELCAST[1], webA);
     start("web-b", "web", HAZELCAST[2], webB);
-    ingest = start("ingest", "ingest", HAZELCAST[3], -1);
+    // A second ingest node, which is an engine node too: two matchers race for every crossing quote.
+    ingest = start("ingest-engine-2", "ingest,engine", HAZELCAST[3], -1);
     for (int port : new int[] {webA, webB}) {
       await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
     }
@@ -196,6 +197,61 @@ class ClusterProcessesIT {
 
   @Test
   @Order(3)
+  void withTwoEngineNodesAndAFloodOfCrossingQuotesEachWorkingOrderFillsExactlyOnce() throws Exception {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + webB
+              + "/api/trades/orders/active")).POST(HttpRequest.BodyPublishers.ofString("{\"symbol\":\"FLOOD\","
+              + "\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"1.00\",\"tif\":\"GTC\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+      JsonObject order = new JsonObject(placed.body()).getJsonObject("order");
+      assertThat(order.getString("status")).isEqualTo("WORKING");
+      ids.add(order.getLong("id"));
+    }
+    // Both engine nodes' matchers have the orders (each learns of them from the cluster-wide order changes); then
+    // 200 crossing quotes as fast as Redis takes them.
+    try (Jedis jedis = REDIS.jedis()) {
+      for (int i = 0; i < 200; i++) {
+        String quote = new JsonObject().put("symbol", "FLOOD").put("last", "0.99").put("bid", "0.98")
+            .put("ask", "0.99").put("timestamp", java.time.Instant.now().toString()).encode();
+        jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, "FLOOD", quote);
+        jedis.publish(LiveDataRedis.quoteChannel("FLOOD"), quote);
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> {
+      try {
+        return new JsonObject(get(webB, "/api/trades/orders/" + id).body()).getJsonObject("order")
+            .getString("status").equals("FILLED");
+      } catch (Exception e) {
+        return false;
+      }
+    }));
+    // Exactly one fill each, and no more later.
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+      try (java.sql.Connection c = jdbc(); var statement = c.prepareStatement(
+          "SELECT order_id, count(*) FROM fills WHERE order_id = ANY (?) GROUP BY order_id")) {
+        statement.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+        Map<Long, Long> fills = new HashMap<>();
+        try (var rows = statement.executeQuery()) {
+          while (rows.next()) {
+            fills.put(rows.getLong(1), rows.getLong(2));
+          }
+        }
+        assertThat(fills).hasSize(ids.size()).allSatisfy((id, count) -> assertThat(count).as("fills of %d", id)
+            .isEqualTo(1L));
+      }
+    });
+  }
+
+  private static java.sql.Connection jdbc() throws java.sql.SQLException {
+    var o = io.vertx.pgclient.PgConnectOptions.fromUri(PG.url());
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/"
+        + o.getDatabase(), o.getUser(), o.getPassword());
+  }
+
+  @Test
+  @Order(4)
   void exactlyOneIngestNodePollsAndWhenItIsKilledTheOtherTakesOverWithinTheBound() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> leaseHolderPid() > 0);
     long holder = leaseHolderPid();
