@@ -406,8 +406,11 @@ public final class OrderEngine {
   /** Like {@link #transaction}, with the reply's order changes written to the outbox before it commits. */
   private Future<EngineReply> changes(Optional<Instant> deadline, Map<String, Quote> quotes,
       java.util.function.Function<SqlConnection, Future<EngineReply>> work) {
+    // A placed order's reply already holds the account as the transaction leaves it (read under the account's row
+    // lock, taken first): the events reuse it rather than read it again.
     return transaction(deadline, conn -> work.apply(conn).compose(reply -> recordEvents(conn, reply.orderEvents(),
-        quotes).map(events -> new EngineReply(reply.outcome(), reply.body(), events))));
+        quotes, Optional.ofNullable(reply.body().getJsonObject("account")))
+        .map(events -> new EngineReply(reply.outcome(), reply.body(), events))));
   }
 
   /**
@@ -418,6 +421,12 @@ public final class OrderEngine {
    */
   private Future<List<JsonObject>> recordEvents(SqlConnection conn, List<JsonObject> orders,
       Map<String, Quote> quotes) {
+    return recordEvents(conn, orders, quotes, Optional.empty());
+  }
+
+  /** @param known the account's snapshot already read in this transaction under its row lock, if there is one */
+  private Future<List<JsonObject>> recordEvents(SqlConnection conn, List<JsonObject> orders,
+      Map<String, Quote> quotes, Optional<JsonObject> known) {
     Map<String, List<JsonObject>> byAccount = new java.util.LinkedHashMap<>();
     orders.forEach(o -> byAccount.computeIfAbsent(o.getString("account"), a -> new java.util.ArrayList<>()).add(o));
     Future<List<JsonObject>> all = Future.succeededFuture(new java.util.ArrayList<>());
@@ -425,8 +434,10 @@ public final class OrderEngine {
       String account = entry.getKey();
       List<JsonObject> changed = entry.getValue();
       all = all.compose(events -> store.takeEventSeqs(conn, account, changed.size())
-          .compose(last -> snapshot(conn, account, quotes).compose(snapshot -> {
-            JsonObject state = AccountsJson.account(snapshot).put("event_seq", last);
+          .compose(last -> known.filter(k -> account.equals(k.getString("id"))).map(JsonObject::copy)
+              .map(Future::succeededFuture)
+              .orElseGet(() -> snapshot(conn, account, quotes).map(AccountsJson::account)).compose(json -> {
+            JsonObject state = json.put("event_seq", last);
             List<JsonObject> mine = new java.util.ArrayList<>();
             long seq = last - changed.size();
             for (JsonObject order : changed) {

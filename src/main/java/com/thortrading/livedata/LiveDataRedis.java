@@ -46,7 +46,7 @@ public final class LiveDataRedis {
    * KEYS: lock, latest hash, symbol set. ARGV: fence, channel prefix, history prefix, history length, history field,
    * then symbol and JSON of each quote.
    */
-  private static final String PUBLISH_SCRIPT = String.join("\n",
+  private static final Script PUBLISH_SCRIPT = Script.of(String.join("\n",
       "if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
       "local n = (#ARGV - 5) / 2",
       "for from = 0, n - 1, 500 do",
@@ -64,24 +64,29 @@ public final class LiveDataRedis {
       "    redis.call('XADD', ARGV[3] .. ARGV[6 + 2 * i], 'MAXLEN', '~', ARGV[4], '*', ARGV[5], ARGV[7 + 2 * i])",
       "  end",
       "end",
-      "return 1");
-
-  private static final String PUBLISH_SHA = sha1(PUBLISH_SCRIPT);
+      "return 1"));
 
   /** Takes the lease when nobody holds it: returns {@code <node>#<fence>}, or nil. KEYS: lock, fence. */
-  private static final String ACQUIRE_SCRIPT = String.join("\n",
+  private static final Script ACQUIRE_SCRIPT = Script.of(String.join("\n",
       "if redis.call('EXISTS', KEYS[1]) == 1 then return false end",
       "local holder = ARGV[1] .. '#' .. redis.call('INCR', KEYS[2])",
       "redis.call('SET', KEYS[1], holder, 'PX', ARGV[2])",
-      "return holder");
+      "return holder"));
 
   /** Extends the lease while {@code ARGV[1]} holds it: 1, else 0. */
-  private static final String RENEW_SCRIPT =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+  private static final Script RENEW_SCRIPT = Script.of(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0");
 
   /** Gives the lease up if {@code ARGV[1]} holds it. */
-  private static final String RELEASE_SCRIPT =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+  private static final Script RELEASE_SCRIPT = Script.of(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+
+  /** A Lua script and its SHA1, the name EVALSHA runs it by. */
+  private record Script(String text, String sha) {
+    static Script of(String text) {
+      return new Script(text, sha1(text));
+    }
+  }
 
   private final Redis redis;
   private final long historyLength;
@@ -137,21 +142,21 @@ public final class LiveDataRedis {
       args.add(quote.symbol());
       args.add(QuoteJson.toJson(quote));
     }
-    return script(PUBLISH_SCRIPT, PUBLISH_SHA, 3, args).map(done -> done != null && done.toInteger() == 1);
+    return script(PUBLISH_SCRIPT, 3, args).map(done -> done != null && done.toInteger() == 1);
   }
 
   /**
    * Runs a script by its SHA1 (EVALSHA), so a batch does not carry the script's text each time; a Redis that does
    * not have it yet (first use, or restarted since) answers NOSCRIPT, and the script is sent once with EVAL.
    */
-  private Future<Response> script(String text, String sha, int keys, List<String> args) {
-    Request bySha = Request.cmd(Command.EVALSHA).arg(sha).arg(keys);
+  private Future<Response> script(Script script, int keys, List<String> args) {
+    Request bySha = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(keys);
     args.forEach(bySha::arg);
     return redis.send(bySha).recover(e -> {
       if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
         return Future.failedFuture(e);
       }
-      Request eval = Request.cmd(Command.EVAL).arg(text).arg(keys);
+      Request eval = Request.cmd(Command.EVAL).arg(script.text()).arg(keys);
       args.forEach(eval::arg);
       return redis.send(eval);
     });
@@ -168,21 +173,19 @@ public final class LiveDataRedis {
 
   /** Takes the ingest lease for {@code ttl} if nobody holds it: the holder's value ({@code <node>#<fence>}). */
   public Future<Optional<String>> acquireIngestLease(String node, java.time.Duration ttl) {
-    return redis.send(Request.cmd(Command.EVAL).arg(ACQUIRE_SCRIPT).arg(2).arg(INGEST_LOCK_KEY).arg(INGEST_FENCE_KEY)
-            .arg(node).arg(ttl.toMillis()))
+    return script(ACQUIRE_SCRIPT, 2, List.of(INGEST_LOCK_KEY, INGEST_FENCE_KEY, node, String.valueOf(ttl.toMillis())))
         .map(holder -> holder == null ? Optional.<String>empty() : Optional.of(holder.toString()));
   }
 
   /** Extends the lease for {@code ttl} if {@code holder} still has it; false when it is gone or someone else's. */
   public Future<Boolean> renewIngestLease(String holder, java.time.Duration ttl) {
-    return redis.send(Request.cmd(Command.EVAL).arg(RENEW_SCRIPT).arg(1).arg(INGEST_LOCK_KEY).arg(holder)
-        .arg(ttl.toMillis())).map(done -> done != null && done.toInteger() == 1);
+    return script(RENEW_SCRIPT, 1, List.of(INGEST_LOCK_KEY, holder, String.valueOf(ttl.toMillis())))
+        .map(done -> done != null && done.toInteger() == 1);
   }
 
   /** Gives the lease up if {@code holder} has it, so another node takes over at once. */
   public Future<Void> releaseIngestLease(String holder) {
-    return redis.send(Request.cmd(Command.EVAL).arg(RELEASE_SCRIPT).arg(1).arg(INGEST_LOCK_KEY).arg(holder))
-        .mapEmpty();
+    return script(RELEASE_SCRIPT, 1, List.of(INGEST_LOCK_KEY, holder)).mapEmpty();
   }
 
   /** Who holds the ingest lease now ({@code <node>#<fence>}), if anyone. */
