@@ -91,12 +91,10 @@ public final class AccountsJson {
     return fromJson(json, Order.class);
   }
 
+  @SuppressWarnings("unchecked")
   private static JsonObject toJson(Object value) {
-    try {
-      return new JsonObject(MAPPER.writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-    }
+    // Straight to maps, not through text that would be parsed back (once per order reply and event).
+    return new JsonObject(MAPPER.convertValue(value, java.util.LinkedHashMap.class));
   }
 
   private static <T> T fromJson(JsonObject json, Class<T> type) {
