@@ -1,23 +1,16 @@
 package com.thortrading.app;
 
-import com.thortrading.accounts.AccessPolicy;
 import com.thortrading.accounts.AccessPolicy.Action;
 import com.thortrading.accounts.AccountAddresses;
-import com.thortrading.accounts.AccountIds;
 import com.thortrading.accounts.OrderEngineClient;
-import com.thortrading.accounts.RateLimiter;
 import com.thortrading.accounts.TokenAuthenticator;
-import com.thortrading.accounts.TokenSecrets;
-import com.thortrading.accounts.TokenStore;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.stream.BridgeAccess;
 import com.thortrading.trades.ApiError;
 import com.thortrading.trades.ApiFailureHandler;
 import com.thortrading.trades.ApiGuard;
 import com.thortrading.trades.QuoteApi;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import com.thortrading.livedata.IngestRole;
 import com.thortrading.livedata.QuoteSourceStatus;
@@ -32,7 +25,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import com.thortrading.stream.FanoutMetrics;
 import com.thortrading.stream.FanoutOptions;
 import com.thortrading.stream.SockJsFanout;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +48,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private final LiveDataRedis redis;
   private final Pool pg;
   private final BigDecimal startingCash;
+  private final WebShared shared;
   private final FanoutOptions fanoutOptions;
   private final MeterRegistry meters;
   private final String metersName;
@@ -68,9 +61,15 @@ public final class HttpServerVerticle extends VerticleBase {
   private HttpServer server;
   private SockJsFanout fanout;
 
-  public HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
-      FanoutOptions fanoutOptions, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock,
+  /**
+   * One of the node's HTTP instances, each on its own event loop with its own fan-out; {@code shared} is what they
+   * have in common. A {@code port} of 0 picks one free port that every instance shares.
+   */
+  HttpServerVerticle(String host, int port, LiveDataRedis redis, Pool pg, BigDecimal startingCash,
+      WebShared shared, MeterRegistry meters, String metersName, EdgeOptions edge, Clock clock,
       Optional<QuoteSourceStatus> source, Optional<IngestRole> ingest) {
+    this.shared = shared;
+    this.fanoutOptions = shared.fanout().options();
     this.source = source;
     this.ingest = ingest;
     this.edge = edge;
@@ -80,22 +79,17 @@ public final class HttpServerVerticle extends VerticleBase {
     this.redis = redis;
     this.pg = pg;
     this.startingCash = startingCash;
-    this.fanoutOptions = fanoutOptions;
     this.meters = meters;
     this.metersName = metersName;
   }
 
   @Override
   public Future<?> start() {
-    AccessPolicy policy = new AccessPolicy(AccountIds.DEFAULT);
-    TokenAuthenticator authenticator = new TokenAuthenticator(pg, new TokenStore(new TokenSecrets(new SecureRandom())),
-        edge.operatorToken(), edge.metricsToken(), clock, Duration.ofSeconds(1),
-        new RateLimiter(edge.authFailuresPerMinute() / 60.0, 10, System::nanoTime, 100_000));
+    TokenAuthenticator authenticator = shared.authenticator();
     // A revocation anywhere in the cluster: forget the token now rather than at the end of its cache second.
     vertx.eventBus().<JsonObject>consumer(AccountAddresses.TOKEN_REVOKED,
         m -> authenticator.forget(m.body().getLong("token_id", -1L)));
-    ApiGuard guard = new ApiGuard(policy, authenticator, new RateLimiter(edge.orderRatePerSecond(),
-        2.0 * edge.orderRatePerSecond(), System::nanoTime, 100_000));
+    ApiGuard guard = shared.guard();
     OriginPolicy origins = new OriginPolicy(edge.allowedOrigins());
     CrossOriginGate apiGate = new CrossOriginGate(origins, edge.allowedOrigins(), true);
 
@@ -113,9 +107,9 @@ public final class HttpServerVerticle extends VerticleBase {
     new QuoteApi(redis).mount(router);
     OrderEngineClient engine = new OrderEngineClient(vertx.eventBus(), edge.engineTimeout());
     new TradesApi(engine, startingCash, guard, clock).mount(router);
-    // Created here so sockets, the symbol index and its consumers share this verticle's event loop.
-    fanout = new SockJsFanout(vertx, fanoutOptions, redis, engine, new BridgeAccess(policy, authenticator),
-        new FanoutMetrics(meters));
+    // Created here so this instance's sockets, symbol index and consumers share its event loop.
+    fanout = new SockJsFanout(vertx, shared.fanout(), redis, engine,
+        new BridgeAccess(shared.policy(), authenticator));
     // SockJS's HTTP transports (xhr_send, jsonp_send) read their frames from the body: a browser behind a proxy
     // that blocks websockets falls back to them.
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(4L * fanoutOptions.maxFrameBytes()))
@@ -164,7 +158,8 @@ public final class HttpServerVerticle extends VerticleBase {
         })
         // Connection-level garbage (broken chunking, a reset mid-request) is the client's business: no trace.
         .exceptionHandler(e -> LOG.debug("Connection error: {}", e.toString()))
-        .listen(port, host).onSuccess(s -> server = s);
+        // Port -1: Vert.x picks one free port and shares it among the instances (0 would give each its own).
+        .listen(port == 0 ? -1 : port, host).onSuccess(s -> server = s);
   }
 
   @Override

@@ -17,6 +17,8 @@ public enum Setting {
   CLUSTER_MEMBERS("LIST", "Comma-separated host[:port] of nodes to join"),
   HTTP_PORT("PORT", "HTTP port of the REST API and web UI (0 picks a free port)"),
   HTTP_HOST("HOST", "Address the HTTP server binds to (0.0.0.0 to serve other machines)"),
+  HTTP_INSTANCES("N", "Event loops serving HTTP (REST, the web UI and browser sockets), each with its own fan-out; "
+      + "0: one per core (up to 64)"),
   REDIS_URL("URL", "External Redis, e.g. redis://127.0.0.1:6379; empty starts an embedded Redis"),
   PG_URL("URL", "External PostgreSQL, e.g. postgresql://user:pass@127.0.0.1:5432/thor; empty starts an embedded one"),
   SOURCE("SOURCE", "Quote source: sim, replay or excel"),

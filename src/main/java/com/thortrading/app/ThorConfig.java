@@ -24,6 +24,7 @@ public record ThorConfig(
     Optional<ClusterSettings> cluster,
     int httpPort,
     String httpHost,
+    int httpInstances,
     Optional<String> redisUrl,
     Optional<String> pgUrl,
     SourceKind source,
@@ -58,6 +59,11 @@ public record ThorConfig(
   public record Value(String text, String origin) {
   }
 
+  /** 0 means one per core. */
+  private static int instances(int configured) {
+    return configured > 0 ? configured : Math.min(64, Runtime.getRuntime().availableProcessors());
+  }
+
   public static ThorConfig from(Map<Setting, Value> values) {
     Reader r = new Reader(values);
     SourceKind source = r.choice(Setting.SOURCE, SourceKind.class);
@@ -84,6 +90,7 @@ public record ThorConfig(
         cluster,
         r.integer(Setting.HTTP_PORT, 0, 65535),
         r.text(Setting.HTTP_HOST),
+        instances(r.integer(Setting.HTTP_INSTANCES, 0, 64)),
         r.optionalText(Setting.REDIS_URL).map(url -> r.url(Setting.REDIS_URL, url, Set.of("redis", "rediss"))),
         r.optionalText(Setting.PG_URL).map(url -> r.url(Setting.PG_URL, url, Set.of("postgresql", "postgres"))),
         source,

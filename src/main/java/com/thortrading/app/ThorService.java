@@ -22,6 +22,7 @@ import com.thortrading.livedata.RedisPublisherVerticle;
 import com.thortrading.livedata.RedisSubscriberVerticle;
 import com.thortrading.livedata.ReplayQuoteSource;
 import com.thortrading.livedata.SimulatedQuoteSource;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -147,23 +148,33 @@ public final class ThorService implements AutoCloseable {
       }
       int httpPort = -1;
       if (roles.contains(Role.WEB)) {
-        HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, pg,
-            config.startingCash(), config.fanout(), BackendRegistries.getNow(meters), meters, config.edge(), clock,
-            sourceStatus, ingest);
+        WebShared shared = WebShared.create(pg, config.edge(), config.fanout(), BackendRegistries.getNow(meters), clock);
+        java.util.List<HttpServerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pool httpPg = pg;
+        Optional<QuoteSourceStatus> status = sourceStatus;
+        Optional<IngestRole> ingestRole = ingest;
         try {
-          vertx.deployVerticle(http).await();
+          // Several instances, one port: Vert.x hands each new connection to the next instance's event loop.
+          vertx.deployVerticle(() -> {
+            HttpServerVerticle http = new HttpServerVerticle(config.httpHost(), config.httpPort(), liveData, httpPg,
+                config.startingCash(), shared, BackendRegistries.getNow(meters), meters, config.edge(), clock,
+                status, ingestRole);
+            instances.add(http);
+            return http;
+          }, new DeploymentOptions().setInstances(config.httpInstances())).await();
         } catch (Exception e) {
           throw new StartupException("Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + " ("
               + e.getMessage() + "); set THOR_HTTP_PORT to a free port");
         }
-        httpPort = http.actualPort();
+        httpPort = instances.get(0).actualPort();
       }
       ThorService service = new ThorService(vertx, servers, httpPort, pageToken);
       String link = pageToken.map(t -> "#token=" + t).orElse(" (sign in with an account's token)");
-      LOG.info("ThorTrading is up{}. Web UI: {} | Redis: {}{} | PostgreSQL: {}{} | Quotes: {}",
+      LOG.info("ThorTrading is up{}. Web UI: {}{} | Redis: {}{} | PostgreSQL: {}{} | Quotes: {}",
           config.cluster().map(c -> " (" + roles + " in cluster " + c.name() + ")").orElse(""),
           httpPort < 0 ? "none (no web role)" : "http://" + ("0.0.0.0".equals(config.httpHost()) ? "localhost"
               : config.httpHost()) + ":" + httpPort + "/" + link,
+          httpPort < 0 ? "" : " (" + config.httpInstances() + " event loop" + (config.httpInstances() == 1 ? "" : "s") + ")",
           servers.redisUrl(), servers.redisEmbedded() ? " (embedded)" : "",
           servers.pgUrl(), servers.pgEmbedded() ? " (embedded)" : "", quotes);
       return service;

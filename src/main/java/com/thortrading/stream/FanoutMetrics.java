@@ -1,22 +1,18 @@
 package com.thortrading.stream;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.function.Supplier;
 
 /** What the fan-out counts, as Micrometer meters (scraped at {@code /metrics}). */
-public final class FanoutMetrics {
+final class FanoutMetrics {
 
-  private final MeterRegistry registry;
   final Counter sent;
   final Counter conflated;
   final Counter dropped;
   final Counter slowDisconnects;
   final Counter refusedFrames;
 
-  public FanoutMetrics(MeterRegistry registry) {
-    this.registry = registry;
+  FanoutMetrics(MeterRegistry registry) {
     this.sent = Counter.builder("thortrading.fanout.messages.sent").description("Messages written to clients")
         .register(registry);
     this.conflated = Counter.builder("thortrading.fanout.messages.conflated")
@@ -28,14 +24,5 @@ public final class FanoutMetrics {
         .description("Clients closed for staying behind too long").register(registry);
     this.refusedFrames = Counter.builder("thortrading.fanout.frames.refused")
         .description("Client frames answered with an error (access denied, limits)").register(registry);
-  }
-
-  void gauges(Supplier<Number> clients, Supplier<Number> registrations, Supplier<Number> queued) {
-    Gauge.builder("thortrading.fanout.queued", queued)
-        .description("Messages held for clients (written but not taken, or waiting), summed over clients")
-        .register(registry);
-    Gauge.builder("thortrading.fanout.clients", clients).description("Connected clients").register(registry);
-    Gauge.builder("thortrading.fanout.registrations", registrations)
-        .description("Addresses followed, summed over clients").register(registry);
   }
 }

@@ -67,7 +67,10 @@ public final class SockJsFanout {
   /** Where a register with since_seq reads what the socket missed. */
   private final OrderEngineClient engine;
   private final BridgeAccess access;
+  private final FanoutNode node;
   private final FanoutMetrics metrics;
+  /** What this instance reports to the node's meters. */
+  private final FanoutNode.Instance figures;
   private final Context context;
   private final Set<Session> sessions = new LinkedHashSet<>();
   private final Map<String, SymbolFeed> symbols = new HashMap<>();
@@ -78,17 +81,18 @@ public final class SockJsFanout {
   private long revocationTimer = -1;
   private MessageConsumer<JsonObject> revocations;
 
-  public SockJsFanout(Vertx vertx, FanoutOptions options, LiveDataRedis liveData, OrderEngineClient engine,
-      BridgeAccess access, FanoutMetrics metrics) {
+  /** One instance of the node's fan-out, on the caller's event loop; {@code node} is what instances share. */
+  public SockJsFanout(Vertx vertx, FanoutNode node, LiveDataRedis liveData, OrderEngineClient engine,
+      BridgeAccess access) {
     this.engine = engine;
     this.vertx = vertx;
-    this.options = options;
+    this.node = node;
+    this.options = node.options();
     this.liveData = liveData;
     this.access = access;
-    this.metrics = metrics;
+    this.metrics = node.metrics();
+    this.figures = node.instance();
     this.context = vertx.getOrCreateContext();
-    metrics.gauges(sessions::size, () -> sessions.stream().mapToInt(s -> s.addresses.size()).sum(),
-        () -> sessions.stream().mapToInt(s -> s.outbox.inFlight() + s.outbox.waiting()).sum());
   }
 
   /** The SockJS endpoint, to mount at {@code /eventbus/*}; its raw websocket is {@code /eventbus/websocket}. */
@@ -113,13 +117,14 @@ public final class SockJsFanout {
       revocations.unregister();
     }
     List.copyOf(sessions).forEach(s -> s.close(1001, "server shutting down"));
+    node.instanceGone(figures);
   }
 
   // --- sockets ----------------------------------------------------------------------------------------------
 
   private void open(SockJSSocket socket) {
     // Origins were checked before the socket opened (the HTTP router's gate); this node's capacity is checked here.
-    if (sessions.size() >= options.maxSockets()) {
+    if (!node.openSocket()) {
       metrics.refusedFrames.increment();
       socket.write(BridgeFrames.err(null, "too_many_sockets", "This node holds " + options.maxSockets()
           + " sockets already; try again later"));
@@ -128,6 +133,7 @@ public final class SockJsFanout {
     }
     Session session = new Session(socket);
     sessions.add(session);
+    figures.clients.incrementAndGet();
     socket.handler(frame -> onFrame(session, frame));
     socket.closeHandler(v -> forget(session));
     socket.exceptionHandler(e -> {
@@ -140,7 +146,7 @@ public final class SockJsFanout {
       }
       LOG.debug("Socket {} failed: {}", socket.remoteAddress(), e.getMessage());
     });
-    socket.drainHandler(v -> session.writeAll(session.outbox.drain(socket.writeQueueFull(), System.nanoTime())));
+    socket.drainHandler(v -> session.writeAll(session.outbox.drain(session.queueFull(), System.nanoTime())));
   }
 
   private void onFrame(Session session, Buffer frame) {
@@ -224,7 +230,7 @@ public final class SockJsFanout {
     if (session.principal != null) {
       // Signed in already, with this very token (checked above); revocation closes the socket, so no re-check.
       if (access.mayFollow(session.principal, parsed.get())) {
-        session.addresses.add(address);
+        session.follows(address);
         follow(session, parsed.get(), address, sinceSeq.get());
       } else {
         session.refuse(address, "access_denied", "This token may not follow " + address);
@@ -242,7 +248,7 @@ public final class SockJsFanout {
       if (refusal.isPresent()) {
         session.refuse(address, done.succeeded() ? "access_denied" : "service_unavailable", refusal.get());
       } else {
-        session.addresses.add(address);
+        session.follows(address);
         follow(session, parsed.get(), address, sinceSeq.get());
       }
       while (!session.signingIn && !session.waiting.isEmpty() && sessions.contains(session)) {
@@ -273,11 +279,10 @@ public final class SockJsFanout {
     }
     Principal who = verified.principal();
     if (session.principal == null) {
-      Set<Session> same = byToken.computeIfAbsent(who.tokenId(), id -> new LinkedHashSet<>());
-      if (same.size() >= options.maxSocketsPerToken()) {
+      if (!node.signIn(who.tokenId())) {
         return Optional.of("This token holds " + options.maxSocketsPerToken() + " sockets already on this node");
       }
-      same.add(session);
+      byToken.computeIfAbsent(who.tokenId(), id -> new LinkedHashSet<>()).add(session);
       session.principal = who;
       session.token = token;
     }
@@ -390,6 +395,7 @@ public final class SockJsFanout {
     if (!session.addresses.remove(address)) {
       return;
     }
+    node.unfollowed();
     session.lastQuoteAt.remove(address);
     session.lastSeq.remove(address);
     session.held.remove(address);
@@ -412,7 +418,10 @@ public final class SockJsFanout {
     if (!sessions.remove(session)) {
       return;
     }
+    node.socketClosed();
+    figures.clients.decrementAndGet();
     if (session.principal != null) {
+      node.signedOut(session.principal.tokenId());
       Set<Session> same = byToken.get(session.principal.tokenId());
       if (same != null && same.remove(session) && same.isEmpty()) {
         byToken.remove(session.principal.tokenId());
@@ -426,6 +435,7 @@ public final class SockJsFanout {
 
   private void sweep() {
     long now = System.nanoTime();
+    figures.queued.set(sessions.stream().mapToInt(s -> s.outbox.inFlight() + s.outbox.waiting()).sum());
     for (Session session : List.copyOf(sessions)) {
       if (session.outbox.tooFarBehind(now)) {
         metrics.slowDisconnects.increment();
@@ -548,6 +558,11 @@ public final class SockJsFanout {
       this.socket = socket;
     }
 
+    void follows(String address) {
+      addresses.add(address);
+      node.followed();
+    }
+
     String remote() {
       return socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
     }
@@ -595,12 +610,24 @@ public final class SockJsFanout {
     }
 
     void deliver(String key, String frame) {
-      if (outbox.offer(key, frame, socket.writeQueueFull(), System.nanoTime())) {
+      if (outbox.offer(key, frame, queueFull(), System.nanoTime())) {
         write(frame);
       }
       long conflated = outbox.conflated();
       metrics.conflated.increment(conflated - conflatedCounted);
       conflatedCounted = conflated;
+    }
+
+    /**
+     * Whether the socket takes no more writes now. A socket that closed before its close handler ran throws from
+     * {@code writeQueueFull}; it counts as full, so its messages wait (and go with it) instead of failing the feed.
+     */
+    boolean queueFull() {
+      try {
+        return socket.writeQueueFull();
+      } catch (IllegalStateException closed) {
+        return true;
+      }
     }
 
     void writeAll(List<String> frames) {
@@ -611,7 +638,7 @@ public final class SockJsFanout {
       metrics.sent.increment();
       socket.write(frame).onComplete(done -> {
         if (sessions.contains(this)) {
-          writeAll(outbox.written(socket.writeQueueFull(), System.nanoTime()));
+          writeAll(outbox.written(queueFull(), System.nanoTime()));
         }
       });
     }

@@ -45,7 +45,9 @@ class EdgeLimitsTest {
   static void start() throws Exception {
     service = TestService.start(Map.of("THOR_REDIS_URL", REDIS.url(), "THOR_PG_URL", PG.url(),
         "THOR_SYMBOLS", "SIMONLY", "THOR_AUTH_FAILURES_PER_MINUTE", "6",
-        "THOR_FANOUT_MAX_SOCKETS", "4", "THOR_FANOUT_MAX_SOCKETS_PER_TOKEN", "2"));
+        "THOR_FANOUT_MAX_SOCKETS", "4", "THOR_FANOUT_MAX_SOCKETS_PER_TOKEN", "2",
+        // Sockets go to the two event loops in turn: the caps are the node's, not each loop's.
+        "THOR_HTTP_INSTANCES", "2"));
     vertx = Vertx.vertx();
     sockets = vertx.createWebSocketClient();
   }

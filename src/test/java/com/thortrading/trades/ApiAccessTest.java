@@ -69,7 +69,9 @@ class ApiAccessTest {
         "THOR_ALLOWED_ORIGINS", ALLOWED_ORIGIN,
         "THOR_ORDER_RATE_PER_SECOND", "5",
         "THOR_AUTH_FAILURES_PER_MINUTE", "100000",
-        "THOR_METRICS_TOKEN", METRICS_TOKEN));
+        "THOR_METRICS_TOKEN", METRICS_TOKEN,
+        // Two event loops take the connections in turn: a token's order budget must be one across both.
+        "THOR_HTTP_INSTANCES", "2"));
     vertx = Vertx.vertx();
     sockets = vertx.createWebSocketClient();
     quote("ACC", "10.00");
