@@ -35,10 +35,11 @@ const state = {
 };
 let bus = null;
 
-// What the order stream did, for a look from the console (and the browser test): events applied, stale or
-// duplicate ones ignored, loads of the orders list over REST, and the since_seq of each register (null: none).
-const thorStats = { applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0, accountLoads: 0,
-  registrations: [] };
+// What the streams did, for a look from the console (and the browser tests): quotes received, order events
+// applied, stale or duplicate ones ignored, loads of the orders list over REST, and the since_seq of each register
+// (null: none).
+const thorStats = { quotes: 0, applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0,
+  accountLoads: 0, registrations: [] };
 window.thorStats = thorStats;
 
 function loadSymbols() {
@@ -408,6 +409,7 @@ function livePrice(q) {
 }
 
 function onQuote(quote) {
+  thorStats.quotes++;
   const symbol = quote.symbol;
   const previous = state.quotes[symbol];
   state.quotes[symbol] = quote;

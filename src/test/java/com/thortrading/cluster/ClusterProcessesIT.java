@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.testsupport.BridgeTestClient;
 import com.thortrading.testsupport.PostgresServerExtension;
+import com.thortrading.testsupport.QuoteStreams;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
 import io.vertx.core.Vertx;
@@ -33,8 +34,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The cluster as an operator runs it: separate processes of the packaged jar on loopback, joined over TCP, sharing
@@ -59,8 +67,11 @@ class ClusterProcessesIT {
   private static Process engine;
   private static Process ingest;
   private static Process webAProcess;
+  private static Process webBProcess;
   private static int webA;
   private static int webB;
+  /** The web node still up once the page's node was killed. */
+  private static int survivor;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -69,7 +80,7 @@ class ClusterProcessesIT {
     webA = freePort();
     webB = freePort();
     webAProcess = start("web-a", "web", HAZELCAST[1], webA);
-    start("web-b", "web", HAZELCAST[2], webB);
+    webBProcess = start("web-b", "web", HAZELCAST[2], webB);
     // A second ingest node, which is an engine node too: two matchers race for every crossing quote.
     ingest = start("ingest-engine-2", "ingest,engine", HAZELCAST[3], -1);
     for (int port : new int[] {webA, webB}) {
@@ -121,26 +132,6 @@ class ClusterProcessesIT {
         .setURI("/eventbus/websocket")).map(ws -> new BridgeTestClient(ws, TestService.ADMIN)).await();
   }
 
-  private static List<String> timestamps(BridgeTestClient client, String address) {
-    return client.recs(address).stream().map(f -> f.getJsonObject("body").getString("timestamp")).toList();
-  }
-
-  /**
-   * The client got every quote of {@code symbol} published between its first update and its last, once each and in
-   * order: the same sequence as the symbol's history stream in Redis (the snapshot on register is left out).
-   */
-  private static void everyQuoteOnceInOrder(BridgeTestClient client, String symbol) {
-    List<String> all = timestamps(client, "quotes." + symbol);
-    List<String> got = all.subList(1, all.size());
-    List<String> published;
-    try (Jedis jedis = REDIS.jedis()) {
-      published = jedis.xrange(LiveDataRedis.historyKey(symbol), "-", "+").stream().map(StreamEntry::getFields)
-          .map(f -> new JsonObject(f.get("quote")).getString("timestamp"))
-          .filter(t -> t.compareTo(got.get(0)) >= 0 && t.compareTo(got.get(got.size() - 1)) <= 0).toList();
-    }
-    assertThat(got).as(symbol).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(published);
-  }
-
   /** Which process holds the ingest lease (its value names the node as host/pid-xxxx). */
   private static long leaseHolderPid() {
     try (Jedis jedis = REDIS.jedis()) {
@@ -166,8 +157,10 @@ class ClusterProcessesIT {
 
     // Every quote the ingest published between the two ends, exactly once and in order, on each node: the same
     // sequence as the history stream in Redis.
-    everyQuoteOnceInOrder(onA, "AAPL");
-    everyQuoteOnceInOrder(onB, "AAPL");
+    try (Jedis jedis = REDIS.jedis()) {
+      QuoteStreams.everyQuoteOnceInOrder(onA, "AAPL", jedis);
+      QuoteStreams.everyQuoteOnceInOrder(onB, "AAPL", jedis);
+    }
 
     // An order placed through A is filled by the engine node and reaches B's socket as an event.
     HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + webA
@@ -182,17 +175,120 @@ class ClusterProcessesIT {
 
   @Test
   @Order(2)
-  void killingWebNodeALeavesBStreamingWithoutAGapAndHealthy() throws Exception {
-    BridgeTestClient onB = browser(webB);
-    onB.register("quotes.MSFT");
-    await().atMost(Duration.ofSeconds(10)).until(() -> onB.recs("quotes.MSFT").size() >= 3);
-    webAProcess.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    int atKill = onB.recs("quotes.MSFT").size();
-    await().atMost(Duration.ofSeconds(30)).until(() -> onB.recs("quotes.MSFT").size() >= atKill + 10);
-    assertThat(get(webB, "/health").statusCode()).isEqualTo(200);
+  void killingTheNodeOfAPageBehindHaproxyMovesThePageToTheOtherNodeWhoseClientsSeeNoGap() throws Exception {
+    // HAProxy with the shipped configuration, in front of A and B: the page reaches whichever node it is given.
+    int lb = startHaproxy(webA, webB);
+    WebDriver page = chromium();
+    try {
+      // Earlier tests' clients are still open: the page's node is the one that gains a socket.
+      long heldByA = clients(webA);
+      long heldByB = clients(webB);
+      page.get("http://127.0.0.1:" + lb + "/#token=" + TestService.ADMIN_TOKEN);
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "live".equals(connection(page))
+          && pageQuotes(page) > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> clients(webA) + clients(webB) == heldByA + heldByB + 1);
+      boolean onA = clients(webA) == heldByA + 1;
+      Process doomed = onA ? webAProcess : webBProcess;
+      survivor = onA ? webB : webA;
+      long survivorHeld = onA ? heldByB : heldByA;
 
-    // Across A's death, B's client got every quote once and in order.
-    everyQuoteOnceInOrder(onB, "MSFT");
+      BridgeTestClient observer = browser(survivor);
+      observer.register("quotes.MSFT");
+      await().atMost(Duration.ofSeconds(10)).until(() -> observer.recs("quotes.MSFT").size() >= 3);
+      // An order through the survivor: the page applies its events, so a reconnect must resume after them.
+      HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + survivor
+          + "/api/trades/orders/active")).POST(HttpRequest.BodyPublishers.ofString(
+          "{\"symbol\":\"MSFT\",\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"MKT\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+      // Every event of the account applied: the page's last seq is the account's own.
+      long seen = new JsonObject(get(survivor, "/api/accounts/paper").body()).getJsonObject("account")
+          .getLong("event_seq");
+      await().atMost(Duration.ofSeconds(10)).until(() -> script(page, "return thorStats.lastSeq") instanceof Number n
+          && n.longValue() == seen);
+      int registrations = ((Number) script(page, "return thorStats.registrations.length")).intValue();
+      doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      long quotesAtKill = pageQuotes(page);
+      int observedAtKill = observer.recs("quotes.MSFT").size();
+
+      // The page's client reconnects through HAProxy, lands on the survivor, follows its symbols and orders again
+      // (the latest quotes at once, and the order events since the last one it applied), and streams on.
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> clients(survivor) == survivorHeld + 2
+          && "live".equals(connection(page)) && pageQuotes(page) >= quotesAtKill + 20);
+      assertThat(((Number) script(page, "return thorStats.registrations.length")).intValue())
+          .isGreaterThan(registrations);
+      assertThat(((Number) script(page, "return thorStats.registrations[thorStats.registrations.length - 1]"))
+          .longValue()).as("the order stream resumes from the last seq the page applied").isEqualTo(seen);
+      Files.write(Path.of("target", "it-logs", "page-after-failover.png"),
+          ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+
+      // The survivor's own client saw no gap across the other node's death, and the survivor stays healthy.
+      await().atMost(Duration.ofSeconds(30)).until(() -> observer.recs("quotes.MSFT").size() >= observedAtKill + 10);
+      assertThat(get(survivor, "/health").statusCode()).isEqualTo(200);
+      try (Jedis jedis = REDIS.jedis()) {
+        QuoteStreams.everyQuoteOnceInOrder(observer, "MSFT", jedis);
+      }
+    } finally {
+      page.quit();
+    }
+  }
+
+  /**
+   * HAProxy (Debian's, which .ci/run installs) running docker/haproxy.cfg with only its addresses changed: it
+   * listens on a free loopback port and sends to the two web nodes here instead of the compose network's.
+   */
+  private static int startHaproxy(int first, int second) throws Exception {
+    int port = freePort();
+    String config = Files.readString(Path.of("docker", "haproxy.cfg"))
+        .replace("bind :8080", "bind 127.0.0.1:" + port)
+        .replace("bind :8404", "bind 127.0.0.1:" + freePort())
+        .replace("172.28.0.21:8080", "127.0.0.1:" + first)
+        .replace("172.28.0.22:8080", "127.0.0.1:" + second);
+    assertThat(config).contains("127.0.0.1:" + first, "127.0.0.1:" + second, "bind 127.0.0.1:" + port);
+    Path file = Path.of("target", "it-logs", "haproxy.cfg");
+    Files.writeString(file, config);
+    Process haproxy;
+    try {
+      haproxy = new ProcessBuilder("haproxy", "-db", "-f", file.toString()).redirectErrorStream(true)
+          .redirectOutput(Path.of("target", "it-logs", "haproxy.log").toFile()).start();
+    } catch (IOException missing) {
+      throw new AssertionError("HAProxy is needed for the load-balancer test: apt-get install haproxy (.ci/run does)",
+          missing);
+    }
+    PROCESSES.add(haproxy);
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
+    return port;
+  }
+
+  private static WebDriver chromium() {
+    assertThat(Path.of("/usr/bin/chromium")).as("Chromium: apt-get install chromium chromium-driver").exists();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1400,1000");
+    WebDriver page = new ChromeDriver(new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build(), options);
+    page.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    return page;
+  }
+
+  private static Object script(WebDriver page, String script) {
+    return ((JavascriptExecutor) page).executeScript(script);
+  }
+
+  private static String connection(WebDriver page) {
+    return page.findElement(By.id("connection")).getText();
+  }
+
+  private static long pageQuotes(WebDriver page) {
+    return ((Number) script(page, "return thorStats.quotes")).longValue();
+  }
+
+  /** Browser sockets a web node holds, from its own /metrics. */
+  private static long clients(int port) throws Exception {
+    return get(port, "/metrics").body().lines().filter(l -> l.startsWith("thortrading_fanout_clients "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test
@@ -200,7 +296,7 @@ class ClusterProcessesIT {
   void withTwoEngineNodesAndAFloodOfCrossingQuotesEachWorkingOrderFillsExactlyOnce() throws Exception {
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + webB
+      HttpResponse<String> placed = HTTP.send(TestService.request(URI.create("http://127.0.0.1:" + survivor
               + "/api/trades/orders/active")).POST(HttpRequest.BodyPublishers.ofString("{\"symbol\":\"FLOOD\","
               + "\"side\":\"BUY\",\"quantity\":1,\"order_type\":\"LMT\",\"limit_price\":\"1.00\",\"tif\":\"GTC\"}"))
           .build(), HttpResponse.BodyHandlers.ofString());
@@ -221,7 +317,7 @@ class ClusterProcessesIT {
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> {
       try {
-        return new JsonObject(get(webB, "/api/trades/orders/" + id).body()).getJsonObject("order")
+        return new JsonObject(get(survivor, "/api/trades/orders/" + id).body()).getJsonObject("order")
             .getString("status").equals("FILLED");
       } catch (Exception e) {
         return false;
