@@ -1,8 +1,8 @@
 package com.thortrading.accounts;
 
+import com.thortrading.livedata.LiveQuote;
 import com.thortrading.livedata.Quote;
 import com.thortrading.livedata.QuoteAddresses;
-import com.thortrading.livedata.QuoteJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -36,7 +36,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
   private final SessionClock session;
   private final Clock clock;
   private final Map<String, TreeMap<Long, Order>> book = new HashMap<>();
-  private final Map<String, MessageConsumer<JsonObject>> quoteConsumers = new HashMap<>();
+  private final Map<String, MessageConsumer<LiveQuote>> quoteConsumers = new HashMap<>();
   /** Symbols being matched now, with the newest quote that came meanwhile (matched next, the rest skipped). */
   private final Set<String> busy = new HashSet<>();
   private final Map<String, Quote> nextQuote = new HashMap<>();
@@ -105,8 +105,8 @@ public final class OrderMatchingVerticle extends VerticleBase {
       if (book.computeIfAbsent(order.symbol(), s -> new TreeMap<>()).put(order.id(), order) == null) {
         working.incrementAndGet();
       }
-      quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<JsonObject>localConsumer(
-          QuoteAddresses.quotes(symbol), m -> onQuote(symbol, QuoteJson.fromJson(m.body().encode()))));
+      quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<LiveQuote>localConsumer(
+          QuoteAddresses.quotes(symbol), m -> onQuote(symbol, m.body().quote())));
     } else {
       remove(order.symbol(), order.id());
     }
@@ -123,7 +123,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
     }
     if (orders.isEmpty()) {
       book.remove(symbol);
-      MessageConsumer<JsonObject> consumer = quoteConsumers.remove(symbol);
+      MessageConsumer<LiveQuote> consumer = quoteConsumers.remove(symbol);
       if (consumer != null) {
         consumer.unregister();
       }

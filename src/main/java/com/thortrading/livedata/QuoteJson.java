@@ -23,7 +23,9 @@ public final class QuoteJson {
 
   // Numbers from other writers are read as BigDecimal: a price must never pass through a double.
   private static final ObjectMapper MAPPER =
+      // No trailing tokens: a quote's text must be one JSON object, as the fan-out writes it through as is.
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
   private QuoteJson() {

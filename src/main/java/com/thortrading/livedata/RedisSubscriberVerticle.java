@@ -55,6 +55,7 @@ public final class RedisSubscriberVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    LiveQuote.registerCodec(vertx.eventBus());
     return subscribe();
   }
 
@@ -97,14 +98,16 @@ public final class RedisSubscriberVerticle extends VerticleBase {
     if (symbol.isEmpty()) {
       return;
     }
-    JsonObject quote;
+    String json = message.get(3).toString();
+    Quote quote;
     try {
-      quote = new JsonObject(message.get(3).toString());
-    } catch (RuntimeException notJson) {
-      LOG.debug("Ignoring a message on {} that is not JSON", message.get(2));
+      quote = QuoteJson.fromJson(json);
+    } catch (IllegalArgumentException notAQuote) {
+      LOG.debug("Ignoring a message on {} that is not a quote: {}", message.get(2), notAQuote.getMessage());
       return;
     }
-    vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), quote, LOCAL);
+    // Parsed once here for every consumer on this node, and passed with its text, by reference.
+    vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), new LiveQuote(quote, json), LOCAL);
   }
 
   private void lost(RedisConnection conn, String why) {
@@ -143,6 +146,7 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    LiveQuote.unregisterCodec(vertx.eventBus());
     if (connection != null) {
       connection.close();
     }

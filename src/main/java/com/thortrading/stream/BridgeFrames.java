@@ -40,6 +40,11 @@ final class BridgeFrames {
   }
 
   /** A message for the client, encoded once however many clients get it. */
+  /** A rec frame around a body that is JSON text already (a quote as published), written through unparsed. */
+  static String rec(String address, String bodyJson) {
+    return "{\"type\":\"rec\",\"address\":" + io.vertx.core.json.Json.encode(address) + ",\"body\":" + bodyJson + "}";
+  }
+
   static String rec(String address, JsonObject body) {
     return new JsonObject().put("type", "rec").put("address", address).put("body", body).encode();
   }

@@ -3,6 +3,7 @@ package com.thortrading.stream;
 import com.thortrading.accounts.AccountAddresses;
 import com.thortrading.accounts.OrderEngineClient;
 import com.thortrading.livedata.LiveDataRedis;
+import com.thortrading.livedata.LiveQuote;
 import com.thortrading.livedata.QuoteAddresses;
 import com.thortrading.livedata.QuoteJson;
 import com.thortrading.accounts.Principal;
@@ -18,7 +19,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -386,8 +386,7 @@ public final class SockJsFanout {
       if (quote.isEmpty() || !session.addresses.contains(address)) {
         return;
       }
-      JsonObject json = new JsonObject(QuoteJson.toJson(quote.get()));
-      session.deliverQuote(address, BridgeFrames.rec(address, json), quote.get().timestamp());
+      session.deliverQuote(address, BridgeFrames.rec(address, QuoteJson.toJson(quote.get())), quote.get().timestamp());
     }).onFailure(e -> LOG.debug("No snapshot of {}: {}", symbol, e.getMessage()));
   }
 
@@ -453,8 +452,8 @@ public final class SockJsFanout {
     final String symbol;
     final String address;
     final Set<Session> sessions = new LinkedHashSet<>();
-    final RateCap<JsonObject> cap = RateCap.perSecond(options.ratePerSecond());
-    final MessageConsumer<JsonObject> consumer;
+    final RateCap<LiveQuote> cap = RateCap.perSecond(options.ratePerSecond());
+    final MessageConsumer<LiveQuote> consumer;
     long timer = -1;
     long replacedCounted;
 
@@ -464,7 +463,7 @@ public final class SockJsFanout {
       this.consumer = vertx.eventBus().localConsumer(address, m -> onQuote(m.body()));
     }
 
-    void onQuote(JsonObject quote) {
+    void onQuote(LiveQuote quote) {
       long now = System.nanoTime();
       if (cap.offer(quote, now) == RateCap.Verdict.SEND) {
         broadcast(quote);
@@ -483,9 +482,10 @@ public final class SockJsFanout {
       cap.windowEnded(System.nanoTime()).ifPresent(this::broadcast);
     }
 
-    void broadcast(JsonObject quote) {
-      Instant at = timestamp(quote);
-      String frame = BridgeFrames.rec(address, quote);
+    void broadcast(LiveQuote quote) {
+      Instant at = quote.quote().timestamp();
+      // The quote's text as Redis carried it, written through: one frame for every socket of this instance.
+      String frame = BridgeFrames.rec(address, quote.json());
       for (Session session : sessions) {
         session.deliverQuote(address, frame, at);
       }
@@ -522,14 +522,6 @@ public final class SockJsFanout {
     void close() {
       accounts.remove(account);
       consumer.unregister();
-    }
-  }
-
-  private static Instant timestamp(JsonObject quote) {
-    try {
-      return Instant.parse(quote.getString("timestamp", ""));
-    } catch (DateTimeParseException | ClassCastException e) {
-      return Instant.MIN;
     }
   }
 

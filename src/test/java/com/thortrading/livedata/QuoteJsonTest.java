@@ -39,5 +39,7 @@ class QuoteJsonTest {
     assertThatThrownBy(() -> QuoteJson.fromJson("[1,2]")).hasMessageContaining("not a quote");
     assertThatThrownBy(() -> QuoteJson.fromJson("{\"last\":\"1\"}")).hasMessageContaining("not a quote");
     assertThatThrownBy(() -> QuoteJson.fromJson("{oops")).hasMessageContaining("not a quote");
+    // One object and nothing after it: the fan-out writes a quote's text through as a frame's body.
+    assertThatThrownBy(() -> QuoteJson.fromJson("{\"symbol\":\"A\"} {}")).hasMessageContaining("not a quote");
   }
 }

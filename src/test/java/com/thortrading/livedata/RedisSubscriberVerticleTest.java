@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.thortrading.testsupport.RedisServerExtension;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
@@ -28,10 +27,10 @@ class RedisSubscriberVerticleTest {
 
   @Test
   void publishFromOutsideReachesTheEventBusAtQuotesSymbolAndSurvivesARedisRestart(Vertx vertx) throws Exception {
-    List<JsonObject> aapl = new CopyOnWriteArrayList<>();
-    List<JsonObject> es = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>localConsumer("quotes.AAPL", m -> aapl.add(m.body())).completion().await();
-    vertx.eventBus().<JsonObject>localConsumer("quotes./ES", m -> es.add(m.body())).completion().await();
+    List<String> aapl = new CopyOnWriteArrayList<>();
+    List<LiveQuote> es = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<LiveQuote>localConsumer("quotes.AAPL", m -> aapl.add(m.body().json())).completion().await();
+    vertx.eventBus().<LiveQuote>localConsumer("quotes./ES", m -> es.add(m.body())).completion().await();
     RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(new RedisOptions().setConnectionString(REDIS.url()),
         new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
     vertx.deployVerticle(subscriber).await();
@@ -42,19 +41,27 @@ class RedisSubscriberVerticleTest {
       jedis.publish("live_data:quotes:/ES", json("/ES", "5250.25"));
       jedis.publish("some:other:channel", json("AAPL", "1.00"));
       jedis.publish("live_data:quotes:AAPL", "not json");
+      // Its text would be written through to browsers: one JSON object, nothing after it.
+      jedis.publish("live_data:quotes:AAPL", json("AAPL", "6.66") + " {}");
       jedis.publish("live_data:quotes:AAPL", json("AAPL", "189.51"));
     }
+    // Each quote arrives parsed, with its text exactly as published.
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(aapl).last()
-        .isEqualTo(new JsonObject(json("AAPL", "189.51"))));
-    assertThat(es).containsExactly(new JsonObject(json("/ES", "5250.25")));
-    assertThat(aapl).allSatisfy(q -> assertThat(q.getString("last")).isIn("189.50", "189.51"));
+        .isEqualTo(json("AAPL", "189.51")));
+    assertThat(aapl).containsExactly(json("AAPL", "189.50"), json("AAPL", "189.51"));
+    assertThat(es).singleElement().satisfies(q -> {
+      assertThat(q.json()).isEqualTo(json("/ES", "5250.25"));
+      assertThat(q.quote().symbol()).isEqualTo("/ES");
+      assertThat(q.quote().fields()).containsEntry("last", "5250.25");
+      assertThat(q.quote().timestamp()).isEqualTo(java.time.Instant.parse("2025-12-08T18:30:00Z"));
+    });
 
     REDIS.restart();
 
     try (Jedis jedis = REDIS.jedis()) {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         jedis.publish("live_data:quotes:AAPL", json("AAPL", "190.00"));
-        assertThat(aapl).last().isEqualTo(new JsonObject(json("AAPL", "190.00")));
+        assertThat(aapl).last().isEqualTo(json("AAPL", "190.00"));
       });
     }
     assertThat(subscriber.subscribed()).isTrue();

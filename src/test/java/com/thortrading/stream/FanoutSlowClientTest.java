@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
+import com.thortrading.livedata.LiveQuote;
+import com.thortrading.livedata.QuoteJson;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.BridgeTestClient;
 import com.thortrading.testsupport.RedisServerExtension;
@@ -110,7 +112,10 @@ class FanoutSlowClientTest {
         String symbol = "SLOW" + (n % SYMBOLS);
         JsonObject quote = new JsonObject().put("symbol", symbol).put("last", n + ".00")
             .put("timestamp", Instant.now().toString()).put("sent_at", System.currentTimeMillis()).put("pad", filler);
-        service.vertx().eventBus().publish("quotes." + symbol, quote, new DeliveryOptions().setLocalOnly(true));
+        String json = quote.encode();
+        // As the node's subscriber hands quotes on: parsed, with their text.
+        service.vertx().eventBus().publish("quotes." + symbol, new LiveQuote(QuoteJson.fromJson(json), json),
+            new DeliveryOptions().setLocalOnly(true));
       }
     });
     StalledWebSocket slow;
