@@ -66,7 +66,7 @@ public final class QuotePollerVerticle extends VerticleBase {
       source.open();
       return null;
     }, false).onSuccess(opened -> {
-      vertx.eventBus().registerCodec(new QuoteBatch.LocalCodec());
+      vertx.eventBus().registerCodec(QuoteBatch.codec());
       LOG.info("Polling {} every {} ms", source.describe(), interval.toMillis());
       cycle();
     }).onFailure(cannotOpen -> sourceThread.close());
@@ -177,7 +177,7 @@ public final class QuotePollerVerticle extends VerticleBase {
     }
     if (!changed.isEmpty()) {
       vertx.eventBus().send(QuoteAddresses.POLLED_BATCH, new QuoteBatch(changed),
-          new DeliveryOptions().setCodecName(QuoteBatch.LocalCodec.NAME).setLocalOnly(true));
+          new DeliveryOptions().setCodecName(QuoteBatch.CODEC).setLocalOnly(true));
     }
   }
 
@@ -211,7 +211,7 @@ public final class QuotePollerVerticle extends VerticleBase {
           readTimeout.toMillis());
       return Future.succeededFuture();
     }).eventually(() -> {
-      vertx.eventBus().unregisterCodec(QuoteBatch.LocalCodec.NAME);
+      vertx.eventBus().unregisterCodec(QuoteBatch.CODEC);
       return thread.close();
     });
   }

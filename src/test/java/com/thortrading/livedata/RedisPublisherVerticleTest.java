@@ -41,7 +41,7 @@ class RedisPublisherVerticleTest {
   void deploy(Vertx vertx) {
     REDIS.flush();
     this.vertx = vertx;
-    vertx.eventBus().registerCodec(new QuoteBatch.LocalCodec());
+    vertx.eventBus().registerCodec(QuoteBatch.codec());
     liveData = new LiveDataRedis(Redis.createClient(vertx, REDIS.url()));
     publisher = new RedisPublisherVerticle(liveData, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)));
     vertx.deployVerticle(publisher).await();
@@ -58,7 +58,7 @@ class RedisPublisherVerticleTest {
 
   private void send(Quote... quotes) {
     vertx.eventBus().send(QuoteAddresses.POLLED_BATCH, new QuoteBatch(List.of(quotes)),
-        new DeliveryOptions().setCodecName(QuoteBatch.LocalCodec.NAME));
+        new DeliveryOptions().setCodecName(QuoteBatch.CODEC));
   }
 
   private static Quote quote(String symbol, String last, String bid) {
