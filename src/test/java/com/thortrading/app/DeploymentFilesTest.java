@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.thortrading.testsupport.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +92,15 @@ class DeploymentFilesTest {
     }
     assertThat(services.path("lb").path("image").asText()).startsWith("haproxy:");
     assertThat(services.path("lb").path("volumes").toString()).contains("haproxy.cfg");
+  }
+
+  @Test
+  void theContainersProfileTestsAgainstTheImagesTheStackRuns() throws Exception {
+    JsonNode services = resolvedCompose().path("services");
+    assertThat(TestServers.composeImage("redis")).isEqualTo(services.path("redis").path("image").asText())
+        .startsWith("redis:7");
+    assertThat(TestServers.composeImage("postgres")).isEqualTo(services.path("postgres").path("image").asText())
+        .startsWith("postgres:16");
   }
 
   @Test

@@ -8,17 +8,35 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL server for one test class (the embedded server the default run uses), which a test can
- * stop and start again on the same port with the same data, as an outage would.
+ * A real PostgreSQL server for one test class, which a test can stop and start again on the same port with the
+ * same data, as an outage would, or freeze: the embedded server the default run uses, or with {@code -Pcontainers}
+ * a container of the compose file's PostgreSQL image ({@link TestServers}).
  */
 public final class PostgresServerExtension implements BeforeAllCallback, AfterAllCallback {
 
   private Path dataDir;
   private EmbeddedPg pg;
   private int port;
+  private ContainerServer container;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    if (TestServers.containers()) {
+      // The same URL as the embedded server's: user postgres, database postgres, no password.
+      container = new ContainerServer(TestServers.composeImage("postgres"), 5432,
+          java.util.Map.of("POSTGRES_HOST_AUTH_METHOD", "trust"), new String[0],
+          // The image starts a server to initialise the database, stops it, and starts the real one.
+          org.testcontainers.containers.wait.strategy.Wait.forLogMessage(
+              ".*database system is ready to accept connections.*", 2),
+          hostPort -> () -> {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + hostPort + "/postgres", "postgres", "")) {
+              return c.isValid(2);
+            }
+          });
+      port = container.port();
+      return;
+    }
     dataDir = Files.createTempDirectory("thor-test-pg");
     pg = EmbeddedPg.start(0, dataDir);
     port = pg.port();
@@ -29,6 +47,9 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
     if (pg != null) {
       pg.close();
     }
+    if (container != null) {
+      container.close();
+    }
   }
 
   public String url() {
@@ -36,11 +57,19 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
   }
 
   public void stop() throws Exception {
+    if (container != null) {
+      container.stop();
+      return;
+    }
     pg.close();
     pg = null;
   }
 
   public void start() throws Exception {
+    if (container != null) {
+      container.start();
+      return;
+    }
     pg = EmbeddedPg.start(port, dataDir);
   }
 
@@ -49,6 +78,10 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
    * connections stay open and every statement simply waits.
    */
   public void pause() throws Exception {
+    if (container != null) {
+      container.pause();
+      return;
+    }
     signal("-STOP");
     // A backend the postmaster forked between the listing and the signal (a connection being opened) would go on
     // serving: list again now that the postmaster is stopped and cannot fork, and stop those too.
@@ -57,6 +90,10 @@ public final class PostgresServerExtension implements BeforeAllCallback, AfterAl
 
   /** Lets a paused server run again (SIGCONT). */
   public void resume() throws Exception {
+    if (container != null) {
+      container.resume();
+      return;
+    }
     signal("-CONT");
   }
 
