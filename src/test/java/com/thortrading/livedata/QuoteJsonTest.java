@@ -24,6 +24,18 @@ class QuoteJsonTest {
   }
 
   @Test
+  void fieldsNamedLikeTheSymbolOrTheTimestampDoNotWriteAKeyTwice() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("symbol", "OTHER");
+    fields.put("last", "1.00");
+    fields.put("timestamp", "yesterday");
+    Quote quote = new Quote("VFF", fields, Instant.parse("2025-12-08T18:30:00Z"));
+
+    assertThat(QuoteJson.toJson(quote)).isEqualTo(
+        "{\"symbol\":\"VFF\",\"last\":\"1.00\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+  }
+
+  @Test
   void readsBackWhatItWroteAndToleratesNumbersFromOtherWriters() {
     Quote quote = QuoteJson.fromJson(
         "{\"symbol\":\"vff\",\"last\":3.10,\"bid\":\"2.95\",\"ask\":null,\"timestamp\":\"2025-12-08T18:30:00Z\"}");
