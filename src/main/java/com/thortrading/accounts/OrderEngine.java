@@ -479,6 +479,11 @@ public final class OrderEngine {
         AccountValuation.value(a.result().orElseThrow(), positions.result(), quotes, reserved.result().cash()));
   }
 
+  /** The latest quote of one symbol, empty when there is none or Redis does not answer (the next quote will do). */
+  public Future<Optional<Quote>> latestQuote(String symbol) {
+    return liveData.getLatestQuote(symbol).recover(e -> Future.succeededFuture(Optional.empty()));
+  }
+
   private Future<Map<String, Quote>> latestQuotes() {
     return liveData.getLatestQuotes().map(OrderEngine::bySymbol)
         .recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)));

@@ -102,11 +102,17 @@ public final class OrderMatchingVerticle extends VerticleBase {
 
   private void onOrder(Order order) {
     if (order.status() == OrderStatus.WORKING) {
-      if (book.computeIfAbsent(order.symbol(), s -> new TreeMap<>()).put(order.id(), order) == null) {
+      boolean added = book.computeIfAbsent(order.symbol(), s -> new TreeMap<>()).put(order.id(), order) == null;
+      MessageConsumer<LiveQuote> consumer = quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus()
+          .<LiveQuote>localConsumer(QuoteAddresses.quotes(symbol), m -> onQuote(symbol, m.body().quote())));
+      if (added) {
         working.incrementAndGet();
+        // A quote that came before this book knew the order (its event was slower than the quote, or the quote
+        // came while this node was down) is not sent again: it is in the latest-quotes hash. Read once the
+        // consumer is in place, so a quote is either read here or received there.
+        consumer.completion().compose(v -> engine.latestQuote(order.symbol()))
+            .onSuccess(latest -> latest.ifPresent(quote -> onQuote(order.symbol(), quote)));
       }
-      quoteConsumers.computeIfAbsent(order.symbol(), symbol -> vertx.eventBus().<LiveQuote>localConsumer(
-          QuoteAddresses.quotes(symbol), m -> onQuote(symbol, m.body().quote())));
     } else {
       remove(order.symbol(), order.id());
     }

@@ -361,6 +361,27 @@ class OrderMatchingTest {
   }
 
   @Test
+  void aWorkingOrderFillsOnAQuoteThatCrossedBeforeTheMatcherKnewIt() throws Exception {
+    String account = account("1000.00");
+    String symbol = symbol();
+    quote(symbol, "10.00", "9.99", "10.01");
+    long id = place(account, symbol, "BUY", 10, "LMT", "9.00", null, "GTC").order().getLong("id");
+
+    service.close();
+    // While the engine is down the price crosses; that quote is never published again, only kept as the latest.
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, new JsonObject().put("symbol", symbol).put("last", "8.95")
+          .put("bid", "8.94").put("ask", "8.96").put("timestamp", Instant.now().toString()).encode());
+    }
+    service = startService();
+
+    // The book checks each order it takes against the latest quote, so the order fills without another one.
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(id).getString("status").equals("FILLED"));
+    assertThat(order(id).getString("fill_price")).isEqualTo("9.00");
+    assertThat(accountOf(account).getString("cash")).isEqualTo("910.00");
+  }
+
+  @Test
   void replaceChangesAWorkingOrderAtomicallyOrFailsOnceItIsFinal() throws Exception {
     String account = account("1000.00");
     String symbol = symbol();
