@@ -21,6 +21,7 @@ public enum Setting {
       + "0: one per core (up to 64)"),
   REDIS_URL("URL", "External Redis, e.g. redis://127.0.0.1:6379; empty starts an embedded Redis"),
   PG_URL("URL", "External PostgreSQL, e.g. postgresql://user:pass@127.0.0.1:5432/thor; empty starts an embedded one"),
+  PG_POOL_SIZE("N", "PostgreSQL connections each node keeps at most (1 to 200); a request beyond them waits for one"),
   SOURCE("SOURCE", "Quote source: sim, replay or excel"),
   POLL_INTERVAL_MS("MS", "How often the source is read, in milliseconds (10 to 3600000)"),
   INGEST_TAKEOVER_MS("MS", "With several ingest nodes one polls (it holds live_data:excel_lock); another takes over "

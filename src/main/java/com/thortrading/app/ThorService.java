@@ -92,9 +92,10 @@ public final class ThorService implements AutoCloseable {
       Pool pg = null;
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         pg = PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(6).setMaxWaitQueueSize(512)
+            .with(new PoolOptions().setMaxSize(config.pgPoolSize()).setMaxWaitQueueSize(512)
                 .setConnectionTimeout(5).setConnectionTimeoutUnit(TimeUnit.SECONDS))
-            .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()))
+            // Prepared once per connection, not parsed and planned by PostgreSQL on every execution.
+            .connectingTo(PgConnectOptions.fromUri(servers.pgUrl()).setCachePreparedStatements(true))
             .using(vertx)
             .build();
         mustReach("PostgreSQL", servers.pgUrl(), Setting.PG_URL, pg.query("SELECT 1").execute().mapEmpty());
