@@ -11,9 +11,15 @@ import java.time.Duration;
  *     wait); zero turns the check off
  * @param symbolWhitelist when on, market orders only for symbols the ingest has published (SYMBOL_NOT_TRADABLE)
  * @param limitWithoutQuote what a limit order does on a symbol that has no quote at all
+ * @param instruments what each symbol is: indices are not traded, unknown futures not guessed, prices on the tick
  */
 public record EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock,
-    FillPriceRule.LimitWithoutQuote limitWithoutQuote) {
+    FillPriceRule.LimitWithoutQuote limitWithoutQuote, Instruments instruments) {
+
+  public EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock,
+      FillPriceRule.LimitWithoutQuote limitWithoutQuote) {
+    this(maxQuoteAge, symbolWhitelist, clock, limitWithoutQuote, Instruments.defaults());
+  }
 
   public EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock) {
     this(maxQuoteAge, symbolWhitelist, clock, FillPriceRule.LimitWithoutQuote.REST);

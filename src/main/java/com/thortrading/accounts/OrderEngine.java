@@ -126,8 +126,12 @@ public final class OrderEngine {
         });
   }
 
-  /** The protections that come before the fill rules: the whitelist, and stale quotes. */
+  /** The protections that come before the fill rules: the instrument, the whitelist, and stale quotes. */
   private Optional<FillPriceRule.Decision> protect(OrderRequest request, Optional<Quote> quote, boolean tradable) {
+    Optional<Rejection> instrument = instrumentRefuses(request.symbol(), request.limitPrice(), request.stopPrice());
+    if (instrument.isPresent()) {
+      return Optional.of(new FillPriceRule.Reject(instrument.get()));
+    }
     if (!tradable) {
       return Optional.of(new FillPriceRule.Reject(new Rejection(RejectCode.SYMBOL_NOT_TRADABLE, request.symbol()
           + " is not tradable by market order: the quote feed has never published it (symbol whitelist)")));
@@ -140,6 +144,35 @@ public final class OrderEngine {
     return Optional.of(request.type() == OrderType.MKT
         ? new FillPriceRule.Reject(new Rejection(RejectCode.STALE_PRICE, "Cannot fill market order: " + age))
         : new FillPriceRule.Work(false, "waiting for a fresh quote: " + age));
+  }
+
+  /** Why the symbol cannot be traded at these prices: not tradable, not known, or a price off its tick grid. */
+  private Optional<Rejection> instrumentRefuses(String symbol, Optional<BigDecimal> limit, Optional<BigDecimal> stop) {
+    Instruments.Lookup lookup = options.instruments().lookup(symbol);
+    if (lookup instanceof Instruments.Unknown unknown) {
+      return Optional.of(new Rejection(RejectCode.UNKNOWN_INSTRUMENT, unknown.message()));
+    }
+    Instrument instrument = ((Instruments.Known) lookup).instrument();
+    if (!instrument.tradable()) {
+      return Optional.of(new Rejection(RejectCode.NOT_TRADABLE, symbol + " is " + (instrument.type()
+          == InstrumentType.INDEX ? "an index" : "a currency pair") + ": it is quoted, not traded"
+          + (instrument.type() == InstrumentType.INDEX ? " (trade a future or an option on it)" : "")));
+    }
+    if (instrument.type() == InstrumentType.EQUITY) {
+      // Equities keep the original design's prices as they are (a limit of 12.125 fills at 12.125); the grid is
+      // a contract's (futures, options).
+      return Optional.empty();
+    }
+    for (Map.Entry<String, Optional<BigDecimal>> price : List.of(Map.entry("limit_price", limit),
+        Map.entry("stop_price", stop))) {
+      if (price.getValue().isPresent() && !instrument.onTick(price.getValue().get())) {
+        BigDecimal tick = instrument.tickAt(price.getValue().get());
+        return Optional.of(new Rejection(RejectCode.OFF_TICK, price.getKey() + " " + price.getValue().get()
+            .toPlainString() + " is off " + symbol + "'s tick of " + tick.toPlainString() + ": use a multiple of "
+            + tick.toPlainString()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** An order that cannot fill now: IOC and FOK are cancelled; others work, holding cash or shares. */
@@ -332,6 +365,11 @@ public final class OrderEngine {
       long newQuantity = quantity.orElse(order.quantity());
       Optional<BigDecimal> newLimit = limit.or(order::limitPrice);
       Optional<BigDecimal> newStop = stop.or(order::stopPrice);
+      Optional<Rejection> offTick = instrumentRefuses(order.symbol(), limit, stop);
+      if (offTick.isPresent()) {
+        return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
+            offTick.get().code().name(), offTick.get().message()).put("order", AccountsJson.order(order))));
+      }
       return store.lockAccount(conn, order.account()).compose(account ->
           holdings(conn, order.account(), order.symbol(), orderId).compose(holdings -> {
             Optional<Rejection> refused = TradingRules.refusesToReserve(account.orElseThrow(), holdings.all(), quotes,

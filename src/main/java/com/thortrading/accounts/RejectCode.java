@@ -13,5 +13,11 @@ public enum RejectCode {
   /** The symbol whitelist is on and the ingest has never published this symbol. */
   SYMBOL_NOT_TRADABLE,
   /** An IOC or FOK order that could not fill at once; it is CANCELED, not REJECTED. */
-  NOT_MARKETABLE
+  NOT_MARKETABLE,
+  /** An index or a currency pair: quoted, not traded. */
+  NOT_TRADABLE,
+  /** A future whose root the instruments table does not know: its multiplier and margin are not guessed. */
+  UNKNOWN_INSTRUMENT,
+  /** A limit or stop price off the instrument's tick grid. */
+  OFF_TICK
 }

@@ -56,6 +56,8 @@ public enum Setting {
   AUTH_FAILURES_PER_MINUTE("N", "Bad tokens one address may present a minute (after a burst of 10) before it must wait"),
   HISTORY_LENGTH("N", "About how many quotes each symbol's Redis history stream keeps (0 keeps none)"),
   MAX_QUOTE_AGE_MS("MS", "A quote older than this is not a live price (market orders refused, working orders wait); 0: off"),
+  INSTRUMENTS_FILE("FILE", "Contract specifications (futures' multipliers, ticks and margins) in the shape of the "
+      + "jar's conf/instruments.json; empty: that file"),
   SYMBOL_WHITELIST("BOOL", "true: market orders only for symbols the quote feed has published"),
   LIMIT_WITHOUT_QUOTE("RULE", "A limit order on a symbol with no quote: rest (works until a quote comes) or fill "
       + "(the original design: fills at once at its limit)"),

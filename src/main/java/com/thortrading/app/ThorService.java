@@ -6,6 +6,7 @@ import com.thortrading.accounts.OrderEventsOutbox;
 import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.accounts.TokenStore;
 import com.thortrading.accounts.EngineOptions;
+import com.thortrading.accounts.Instruments;
 import com.thortrading.accounts.OrderEngine;
 import com.thortrading.accounts.OrderEngineVerticle;
 import com.thortrading.accounts.OrderMatchingVerticle;
@@ -36,6 +37,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +75,8 @@ public final class ThorService implements AutoCloseable {
 
   /** Like {@link #start(ThorConfig)}, reading time from {@code clock} everywhere. */
   public static ThorService start(ThorConfig config, Clock clock) throws Exception {
+    // Before any server starts: a bad table stops start-up at once.
+    Instruments instruments = config.roles().contains(Role.ENGINE) ? instruments(config) : Instruments.defaults();
     EmbeddedServices servers = EmbeddedServices.start(config);
     // Each instance its own meter registry: several nodes may share a JVM (tests), each scraped on its own.
     String meters = "thortrading-" + UUID.randomUUID();
@@ -112,7 +116,7 @@ public final class ThorService implements AutoCloseable {
         TradingStore store = new TradingStore(clock);
         OrderEngine engine = new OrderEngine(pg, store, liveData,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
-            config.limitWithoutQuote()), tokens);
+            config.limitWithoutQuote(), instruments), tokens);
         OrderEventsOutbox outbox = new OrderEventsOutbox(pg, store);
         vertx.deployVerticle(outbox).await();
         vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();
@@ -200,6 +204,20 @@ public final class ThorService implements AutoCloseable {
     tokens.generateOperatorToken(pg).await().ifPresent(secret -> LOG.warn("Operator token, shown this once (it acts on "
         + "every account; keep it secret): {} -- or choose your own: set THOR_ADMIN_TOKEN (32+ characters), "
         + "and this one stops working", secret));
+  }
+
+  /** The instruments table: the jar's, or THOR_INSTRUMENTS_FILE's, read once at start (a bad one stops it). */
+  private static Instruments instruments(ThorConfig config) {
+    if (config.instrumentsFile().isEmpty()) {
+      return Instruments.defaults();
+    }
+    Path file = config.instrumentsFile().get();
+    try {
+      return Instruments.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()),
+          file.toString());
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new StartupException("Cannot use " + Setting.INSTRUMENTS_FILE.env() + "=" + file + ": " + e.getMessage());
+    }
   }
 
   private static Vertx createVertx(ThorConfig config, String meters) throws Exception {

@@ -61,6 +61,20 @@ class MainTest {
   }
 
   @Test
+  void aBadInstrumentsTableStopsStartUpWithOneLineNamingTheEntry() throws Exception {
+    Path table = dataDir.resolve("instruments.json");
+    Files.writeString(table, "{\"equity\":{\"multiplier\":\"1\",\"tick\":\"0.01\"},\"option\":{\"multiplier\":\"100\","
+        + "\"tick\":\"0.01\"},\"index\":{\"multiplier\":\"1\",\"tick\":\"0.01\"},\"forex\":{\"multiplier\":\"1\","
+        + "\"tick\":\"0.00001\"},\"futures\":{\"ZZ\":{\"multiplier\":\"10\",\"tick\":\"0.5\"}}}");
+    Run run = main(Map.of("THOR_INSTRUMENTS_FILE", table.toString()));
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.stderr().strip().lines()).hasSize(1).first().asString()
+        .startsWith("thortrading: Cannot use THOR_INSTRUMENTS_FILE=" + table + ": " + table + " futures.ZZ:")
+        .contains("initial_margin");
+  }
+
+  @Test
   void unreachableRedisStopsStartUpWithOneLineNamingIt() throws Exception {
     int closedPort = EmbeddedRedis.freePort();
     Run run = main(Map.of("THOR_REDIS_URL", "redis://127.0.0.1:" + closedPort,

@@ -185,6 +185,45 @@ class TradesApiTest {
     assertThat(reply.body().getJsonObject("position").getLong("quantity")).isEqualTo(4);
   }
 
+  // --- instruments --------------------------------------------------------------------------------------
+
+  @Test
+  void anIndexAnUnknownFutureAndAnOffTickPriceAreRefusedWithTheirReasons() throws Exception {
+    String account = newAccount("100000.00");
+    quote("$SPX", "{\"symbol\":\"$SPX\",\"last\":\"5250.10\",\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+    quote("/ES", "{\"symbol\":\"/ES\",\"last\":\"5250.25\",\"bid\":\"5250.00\",\"ask\":\"5250.25\","
+        + "\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+
+    Reply index = order(market(account, "$SPX", "BUY", 1));
+    assertThat(index.status()).isEqualTo(422);
+    assertThat(index.errorCode()).isEqualTo("NOT_TRADABLE");
+    assertThat(index.body().getJsonObject("error").getString("message")).contains("$SPX is an index");
+    assertThat(index.order().getString("status")).isEqualTo("REJECTED");
+
+    Reply unknown = order(market(account, "/XYZ", "BUY", 1));
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(unknown.errorCode()).isEqualTo("UNKNOWN_INSTRUMENT");
+    assertThat(unknown.body().getJsonObject("error").getString("message")).contains("/XYZ");
+
+    Reply offTick = order(limit(account, "/ES", "BUY", 1, "5200.10"));
+    assertThat(offTick.status()).isEqualTo(422);
+    assertThat(offTick.errorCode()).isEqualTo("OFF_TICK");
+    assertThat(offTick.body().getJsonObject("error").getString("message"))
+        .isEqualTo("limit_price 5200.10 is off /ES's tick of 0.25: use a multiple of 0.25");
+
+    // On the grid it works; a replace off the grid is refused and leaves the order as it was.
+    Reply working = order(limit(account, "/ES", "BUY", 1, "5200.25"));
+    assertThat(working.status()).isEqualTo(201);
+    assertThat(working.order().getString("status")).isEqualTo("WORKING");
+    long id = working.order().getLong("id");
+    Reply replaced = send(request("/api/trades/orders/" + id).header("content-type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"limit_price\":\"5200.30\"}")).build());
+    assertThat(replaced.status()).isEqualTo(422);
+    assertThat(replaced.errorCode()).isEqualTo("OFF_TICK");
+    assertThat(get("/api/trades/orders/" + id).order().getString("limit_price")).isEqualTo("5200.25");
+    assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("100000.00");
+  }
+
   // --- cash rules, P&L, net liq ----------------------------------------------------------------------
 
   @Test
