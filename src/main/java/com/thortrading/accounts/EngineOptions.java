@@ -12,13 +12,14 @@ import java.time.Duration;
  * @param symbolWhitelist when on, market orders only for symbols the ingest has published (SYMBOL_NOT_TRADABLE)
  * @param limitWithoutQuote what a limit order does on a symbol that has no quote at all
  * @param instruments what each symbol is: indices are not traded, unknown futures not guessed, prices on the tick
+ * @param marketFill where market orders and triggered stops fill: last (the original design) or at the touch
  */
 public record EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock,
-    FillPriceRule.LimitWithoutQuote limitWithoutQuote, Instruments instruments) {
+    FillPriceRule.LimitWithoutQuote limitWithoutQuote, Instruments instruments, FillPriceRule.MarketFill marketFill) {
 
   public EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock,
       FillPriceRule.LimitWithoutQuote limitWithoutQuote) {
-    this(maxQuoteAge, symbolWhitelist, clock, limitWithoutQuote, Instruments.defaults());
+    this(maxQuoteAge, symbolWhitelist, clock, limitWithoutQuote, Instruments.defaults(), FillPriceRule.MarketFill.LAST);
   }
 
   public EngineOptions(Duration maxQuoteAge, boolean symbolWhitelist, Clock clock) {

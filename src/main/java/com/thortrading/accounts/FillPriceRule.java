@@ -10,8 +10,9 @@ import java.util.Optional;
  * When and at what price an order fills, at placement and against each later quote.
  *
  * <ul>
- *   <li>MKT: at the live quote, preferring last, then bid, ask, close (the original design, §6); no usable price:
- *   rejected, never filled at a guessed price.</li>
+ *   <li>MKT: at the live quote, preferring last, then bid, ask, close (the original design, §6); or, with
+ *   {@link MarketFill#TOUCH}, at the touch: a buy at the ask, a sell at the bid, and the design's order when that
+ *   side is missing. No usable price: rejected, never filled at a guessed price.</li>
  *   <li>LMT: with no quote for the symbol at all it works until a quote comes (the original design filled it at
  *   once at the limit, which let a client mint cash: buy at 0.01, sell at a billion; {@link LimitWithoutQuote#FILL}
  *   keeps that rule for who wants it). With a quote, a buy is marketable when ask ≤ limit (a sell when bid ≥ limit; last stands in for a missing side) and then
@@ -54,6 +55,14 @@ public final class FillPriceRule {
     return LIVE_PRICE_FIELDS.stream().filter(f -> positive(quote, f).isPresent()).findFirst();
   }
 
+  /** Where a market order (and a triggered stop) fills. */
+  public enum MarketFill {
+    /** The original design: last, then bid, ask, close, whichever side the order is on. */
+    LAST,
+    /** As a broker fills: a buy at the ask, a sell at the bid; the design's order when that side is missing. */
+    TOUCH
+  }
+
   /** What a limit order does on a symbol that has no quote at all. */
   public enum LimitWithoutQuote {
     /** It works until a quote comes, then the usual crossing rule applies (the default). */
@@ -69,27 +78,48 @@ public final class FillPriceRule {
 
   /** A new order, against the symbol's latest quote (empty when the symbol has none). */
   public static Decision decide(OrderRequest order, Optional<Quote> quote, LimitWithoutQuote noQuote) {
+    return decide(order, quote, noQuote, MarketFill.LAST);
+  }
+
+  public static Decision decide(OrderRequest order, Optional<Quote> quote, LimitWithoutQuote noQuote,
+      MarketFill marketFill) {
     return evaluate(order.symbol(), order.side(), order.type(), order.limitPrice(), order.stopPrice(), false, quote,
-        noQuote == LimitWithoutQuote.FILL);
+        noQuote == LimitWithoutQuote.FILL, marketFill);
   }
 
   /** A working order, against a new quote: {@link Fill}, or {@link Work} (possibly newly triggered). */
   public static Decision match(Order working, Quote quote) {
+    return match(working, quote, MarketFill.LAST);
+  }
+
+  public static Decision match(Order working, Quote quote, MarketFill marketFill) {
     return evaluate(working.symbol(), working.side(), working.type(), working.limitPrice(), working.stopPrice(),
-        working.triggered(), Optional.of(quote), false);
+        working.triggered(), Optional.of(quote), false, marketFill);
+  }
+
+  /** The field a market order on {@code side} fills at, by the rule in force; empty when the quote has none. */
+  static Optional<String> marketField(Side side, Quote quote, MarketFill marketFill) {
+    if (marketFill == MarketFill.TOUCH) {
+      String touch = side == Side.BUY ? QuoteField.ASK : QuoteField.BID;
+      if (positive(quote, touch).isPresent()) {
+        return Optional.of(touch);
+      }
+    }
+    return livePriceField(quote);
   }
 
   private static Decision evaluate(String symbol, Side side, OrderType type, Optional<BigDecimal> limit,
-      Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean fillLimitWithoutQuote) {
+      Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean fillLimitWithoutQuote,
+      MarketFill marketFill) {
     switch (type) {
       case MKT -> {
-        Optional<BigDecimal> price = quote.flatMap(FillPriceRule::livePrice);
-        if (price.isEmpty()) {
+        Optional<String> field = quote.flatMap(q -> marketField(side, q, marketFill));
+        if (field.isEmpty()) {
           return new Reject(new Rejection(RejectCode.NO_LIVE_PRICE,
               "Cannot fill market order: no live market price available for " + symbol));
         }
-        return new Fill(price.get(), quote, "market order at " + livePriceField(quote.get()).orElseThrow() + " "
-            + price.get().toPlainString());
+        BigDecimal price = quote.get().decimal(field.get()).orElseThrow();
+        return new Fill(price, quote, "market order at " + field.get() + " " + price.toPlainString());
       }
       case LMT -> {
         if (quote.isEmpty() && fillLimitWithoutQuote) {
@@ -115,9 +145,9 @@ public final class FillPriceRule {
               + " stop " + stopPrice.toPlainString() + "; ";
         }
         if (type == OrderType.STP) {
-          Optional<BigDecimal> price = livePrice(quote.get());
-          return new Fill(price.orElseThrow(), quote, why + "market at "
-              + livePriceField(quote.get()).orElseThrow() + " " + price.get().toPlainString());
+          String field = marketField(side, quote.get(), marketFill).orElseThrow();
+          BigDecimal price = quote.get().decimal(field).orElseThrow();
+          return new Fill(price, quote, why + "market at " + field + " " + price.toPlainString());
         }
         return limitAgainst(side, limit.orElseThrow(), quote, true, why);
       }

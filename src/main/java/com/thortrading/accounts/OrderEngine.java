@@ -101,7 +101,7 @@ public final class OrderEngine {
       Map<String, Quote> quotes, boolean tradable) {
     Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
     FillPriceRule.Decision decision = protect(request, quote, tradable)
-        .orElseGet(() -> FillPriceRule.decide(request, quote, options.limitWithoutQuote()));
+        .orElseGet(() -> FillPriceRule.decide(request, quote, options.limitWithoutQuote(), options.marketFill()));
     if (decision instanceof FillPriceRule.Reject reject) {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
           EngineOutcome.REJECTED);
@@ -255,7 +255,7 @@ public final class OrderEngine {
         return Future.succeededFuture(List.<JsonObject>of());
       }
       Order order = found.get();
-      FillPriceRule.Decision decision = FillPriceRule.match(order, quote);
+      FillPriceRule.Decision decision = match(order, quote);
       if (decision instanceof FillPriceRule.Work work) {
         return work.triggered() && !order.triggered()
             ? store.trigger(conn, orderId).map(t -> t.map(o -> List.of(AccountsJson.order(o))).orElse(List.of()))
@@ -515,6 +515,11 @@ public final class OrderEngine {
     Future<Reservations> reserved = store.reserved(client, account, "", 0);
     return Future.all(a, positions, reserved).map(all ->
         AccountValuation.value(a.result().orElseThrow(), positions.result(), quotes, reserved.result().cash()));
+  }
+
+  /** A working order against a quote, by this engine's fill rules. */
+  public FillPriceRule.Decision match(Order order, Quote quote) {
+    return FillPriceRule.match(order, quote, options.marketFill());
   }
 
   /** The latest quote of one symbol, empty when there is none or Redis does not answer (the next quote will do). */

@@ -150,7 +150,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
     }
     List<Order> candidates = new ArrayList<>();
     for (Order order : orders.values()) {
-      FillPriceRule.Decision decision = FillPriceRule.match(order, quote);
+      FillPriceRule.Decision decision = engine.match(order, quote);
       if (decision instanceof FillPriceRule.Fill
           || (decision instanceof FillPriceRule.Work w && w.triggered() && !order.triggered())) {
         candidates.add(order);
@@ -164,7 +164,7 @@ public final class OrderMatchingVerticle extends VerticleBase {
     Future<Void> round = engine.quotesWith(quote).compose(quotes -> {
       Future<Void> chain = Future.succeededFuture();
       for (Order order : candidates) {
-        boolean expectsFill = FillPriceRule.match(order, quote) instanceof FillPriceRule.Fill;
+        boolean expectsFill = engine.match(order, quote) instanceof FillPriceRule.Fill;
         chain = chain.compose(v -> engine.matchWorking(order.id(), quote, quotes)
             .map(changed -> {
               outbox.publish(vertx.eventBus(), changed);

@@ -116,7 +116,7 @@ public final class ThorService implements AutoCloseable {
         TradingStore store = new TradingStore(clock);
         OrderEngine engine = new OrderEngine(pg, store, liveData,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
-            config.limitWithoutQuote(), instruments), tokens);
+            config.limitWithoutQuote(), instruments, config.marketFill()), tokens);
         OrderEventsOutbox outbox = new OrderEventsOutbox(pg, store);
         vertx.deployVerticle(outbox).await();
         vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();

@@ -53,6 +53,39 @@ class FillPriceRuleTest {
     assertThat(fill.quote()).contains(quote);
   }
 
+  static Stream<Arguments> touchFills() {
+    return Stream.of(
+        Arguments.of(Side.BUY, OrderType.MKT, null, quote("3.00", "2.95", "3.05", "2.90"), "fill 3.05 market order at ask 3.05"),
+        Arguments.of(Side.SELL, OrderType.MKT, null, quote("3.00", "2.95", "3.05", "2.90"), "fill 2.95 market order at bid 2.95"),
+        // The side missing: the design's order, from last on.
+        Arguments.of(Side.BUY, OrderType.MKT, null, quote("3.00", "2.95", null, "2.90"), "fill 3.00 market order at last 3.00"),
+        Arguments.of(Side.SELL, OrderType.MKT, null, quote(null, "N/A", "3.05", "2.90"), "fill 3.05 market order at ask 3.05"),
+        Arguments.of(Side.BUY, OrderType.MKT, null, quote("N/A", "0", "0", null), "reject NO_LIVE_PRICE"),
+        // A stop that triggers fills as a market order, at the touch too.
+        Arguments.of(Side.BUY, OrderType.STP, "3.00", quote("3.00", "2.95", "3.05", null),
+            "fill 3.05 last 3.00 ≥ stop 3.00; market at ask 3.05"),
+        Arguments.of(Side.SELL, OrderType.STP, "3.00", quote("2.99", "2.97", "3.01", null),
+            "fill 2.97 last 2.99 ≤ stop 3.00; market at bid 2.97"),
+        // Limits are untouched by the rule: they fill at their limit.
+        Arguments.of(Side.BUY, OrderType.LMT, "3.10", quote("3.00", "2.95", "3.05", null), "fill 3.10 ask 3.05 ≤ limit 3.10"));
+  }
+
+  @ParameterizedTest(name = "touch: {0} {1} {2} against {3}: {4}")
+  @MethodSource("touchFills")
+  void withTheTouchRuleBuysFillAtTheAskAndSellsAtTheBid(Side side, OrderType type, String price, Quote quote,
+      String expected) {
+    Optional<BigDecimal> limit = type == OrderType.LMT ? Optional.of(new BigDecimal(price)) : Optional.empty();
+    Optional<BigDecimal> stop = type == OrderType.STP ? Optional.of(new BigDecimal(price)) : Optional.empty();
+    OrderRequest order = new OrderRequest("paper", "VFF", side, 10, type, limit, stop, TimeInForce.DAY, Optional.empty());
+    assertThat(outcome(FillPriceRule.decide(order, Optional.of(quote), FillPriceRule.LimitWithoutQuote.REST,
+        FillPriceRule.MarketFill.TOUCH))).isEqualTo(expected);
+    // The original rule on the same quote, for contrast: a market buy at last when there is one.
+    if (type == OrderType.MKT && side == Side.BUY && quote.fields().containsKey("last")
+        && !quote.fields().get("last").equals("N/A")) {
+      assertThat(outcome(FillPriceRule.decide(order, Optional.of(quote)))).startsWith("fill " + quote.fields().get("last"));
+    }
+  }
+
   @Test
   void marketOrderWithoutQuoteIsRejected() {
     FillPriceRule.Decision decision = FillPriceRule.decide(market(), Optional.empty());
