@@ -138,7 +138,8 @@ public final class ThorService implements AutoCloseable {
         QuoteSource source = quoteSource(config);
         IngestRole role = new IngestRole(nodeName());
         ingest = Optional.of(role);
-        vertx.deployVerticle(new RedisPublisherVerticle(liveData, role)).await();
+        vertx.deployVerticle(new RedisPublisherVerticle(liveData, role,
+            new com.thortrading.livedata.BarBuilder(config.session().zone()))).await();
         QuoteSourceStatus status = new QuoteSourceStatus();
         sourceStatus = Optional.of(status);
         try {

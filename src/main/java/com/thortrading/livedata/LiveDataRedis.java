@@ -18,6 +18,8 @@ import java.util.Optional;
  *   <li>{@value #SYMBOLS_KEY}: set of every symbol published;</li>
  *   <li>{@code live_data:history:{SYMBOL}}: stream of every published quote;</li>
  *   <li>{@code live_data:quotes:{SYMBOL}}: one pub/sub message per published quote;</li>
+ *   <li>{@code live_data:bars:1m:{SYMBOL}}: sorted set of the symbol's 1-minute bars, score = the bar's start in
+ *   epoch milliseconds, member = its JSON ({@link BarJson}); the forming bar is replaced as it changes;</li>
  *   <li>{@value #INGEST_LOCK_KEY}: the ingest lease (the original design's lock): which node polls the workbook,
  *   as {@code <node>#<fence>}, where the fence number ({@value #INGEST_FENCE_KEY}) grows with every new holder.</li>
  * </ul>
@@ -38,6 +40,27 @@ public final class LiveDataRedis {
   /** The original design's name for the lock that keeps two nodes from polling one workbook. */
   public static final String INGEST_LOCK_KEY = "live_data:excel_lock";
   public static final String INGEST_FENCE_KEY = "live_data:excel_lock:fence";
+  /** Prefix of each symbol's 1-minute bars, next to its history: {@code live_data:bars:1m:AAPL}. */
+  public static final String BARS_PREFIX = "live_data:bars:1m:";
+  /** About a week of minutes per symbol: older bars are trimmed as new ones come. */
+  public static final long BARS_KEPT = 10_080;
+
+  /**
+   * Bars, only while ARGV[1] holds the ingest lease (empty: no check): each replaces the bar with its start (the
+   * forming bar changes with every trade), and each symbol keeps its newest ARGV[3] bars. KEYS: lock. ARGV: fence,
+   * bars prefix, bars kept, then symbol, start (epoch ms) and JSON of each bar.
+   */
+  private static final Script BARS_SCRIPT = Script.of(String.join("\n",
+      "if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
+      "local touched = {}",
+      "for i = 4, #ARGV, 3 do",
+      "  local key = ARGV[2] .. ARGV[i]",
+      "  redis.call('ZREMRANGEBYSCORE', key, ARGV[i + 1], ARGV[i + 1])",
+      "  redis.call('ZADD', key, ARGV[i + 1], ARGV[i + 2])",
+      "  touched[key] = true",
+      "end",
+      "for key in pairs(touched) do redis.call('ZREMRANGEBYRANK', key, 0, -(tonumber(ARGV[3]) + 1)) end",
+      "return 1"));
 
   /**
    * One batch, atomically and in one round trip: only while {@code ARGV[1]} still holds the ingest lease (an empty
@@ -99,6 +122,44 @@ public final class LiveDataRedis {
 
   public LiveDataRedis(Redis redis) {
     this(redis, DEFAULT_HISTORY_LENGTH);
+  }
+
+  public static String barsKey(String symbol) {
+    return BARS_PREFIX + symbol;
+  }
+
+  /**
+   * Writes bars (each replacing the one with its start), in one round trip, only while {@code fence} holds the
+   * ingest lease, so bars are built once per symbol whatever the number of ingest nodes.
+   *
+   * @return false, and nothing written, when {@code fence} no longer holds the lease
+   */
+  public Future<Boolean> writeBars(List<Bar> bars, String fence) {
+    if (bars.isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    List<String> args = new ArrayList<>(3 * bars.size() + 4);
+    args.addAll(List.of(INGEST_LOCK_KEY, fence, BARS_PREFIX, String.valueOf(BARS_KEPT)));
+    for (Bar bar : bars) {
+      args.add(bar.symbol());
+      args.add(String.valueOf(bar.start().toEpochMilli()));
+      args.add(BarJson.toJson(bar));
+    }
+    return script(BARS_SCRIPT, 1, args).map(done -> done != null && done.toInteger() == 1);
+  }
+
+  /** A symbol's 1-minute bars that start at or after {@code sinceMillis}, oldest first, at most {@code limit}. */
+  public Future<List<Bar>> bars(String symbol, long sinceMillis, int limit) {
+    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(barsKey(symbol)).arg(sinceMillis).arg("+inf")
+        .arg("LIMIT").arg(0).arg(limit)).map(reply -> {
+          List<Bar> bars = new ArrayList<>();
+          if (reply != null) {
+            for (Response member : reply) {
+              bars.add(BarJson.fromJson(member.toString()));
+            }
+          }
+          return bars;
+        });
   }
 
   public static String historyKey(String symbol) {

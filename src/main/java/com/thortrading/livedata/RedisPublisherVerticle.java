@@ -32,20 +32,26 @@ public final class RedisPublisherVerticle extends VerticleBase {
   /** The lease value batches are written under; "" writes whoever holds the lease (tests, tools). */
   private final java.util.function.Supplier<String> fence;
   private boolean refusedLogged;
+  /** Builds 1-minute bars from every polled quote, before the buffer keeps only the newest of each symbol. */
+  private final java.util.Optional<BarBuilder> bars;
+  /** Bars changed since the last write, by symbol and start: only each bar's newest state waits. */
+  private final java.util.Map<String, Bar> pendingBars = new java.util.LinkedHashMap<>();
 
-  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff, java.util.function.Supplier<String> fence) {
+  public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff, java.util.function.Supplier<String> fence,
+      java.util.Optional<BarBuilder> bars) {
     this.redis = redis;
     this.backoff = backoff;
     this.fence = fence;
+    this.bars = bars;
   }
 
-  /** The ingest's publisher: writes only while {@code role} holds the ingest lease. */
-  public RedisPublisherVerticle(LiveDataRedis redis, IngestRole role) {
-    this(redis, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), role::fence);
+  /** The ingest's publisher: writes quotes and their bars only while {@code role} holds the ingest lease. */
+  public RedisPublisherVerticle(LiveDataRedis redis, IngestRole role, BarBuilder bars) {
+    this(redis, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), role::fence, java.util.Optional.of(bars));
   }
 
   public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff) {
-    this(redis, backoff, () -> "");
+    this(redis, backoff, () -> "", java.util.Optional.empty());
   }
 
   public RedisPublisherVerticle(LiveDataRedis redis) {
@@ -56,18 +62,25 @@ public final class RedisPublisherVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH, message -> {
       pending.offer(message.body().quotes());
+      bars.ifPresent(builder -> message.body().quotes().forEach(quote -> builder.onQuote(quote)
+          .forEach(bar -> pendingBars.put(bar.symbol() + "@" + bar.start(), bar))));
       flush();
       pendingSymbols = pending.size();
     }).completion();
   }
 
   private void flush() {
-    if (writing || waitingToRetry || pending.isEmpty()) {
+    if (writing || waitingToRetry || pending.isEmpty() && pendingBars.isEmpty()) {
       return;
     }
     List<Quote> batch = pending.drain();
+    List<Bar> barBatch = List.copyOf(pendingBars.values());
+    pendingBars.clear();
     writing = true;
-    redis.publishQuotes(batch, fence.get()).onComplete(result -> {
+    String holder = fence.get();
+    // Bars after their quotes, under the same fence: a node that lost the lease writes neither.
+    redis.publishQuotes(batch, holder).compose(written -> written ? redis.writeBars(barBatch, holder)
+        : Future.succeededFuture(false)).onComplete(result -> {
       writing = false;
       if (result.succeeded() && !result.result()) {
         if (!refusedLogged) {
@@ -87,6 +100,8 @@ public final class RedisPublisherVerticle extends VerticleBase {
         flush();
       } else {
         pending.restore(batch);
+        // A bar that changed again meanwhile is newer than the one that failed.
+        barBatch.forEach(bar -> pendingBars.putIfAbsent(bar.symbol() + "@" + bar.start(), bar));
         pendingSymbols = pending.size();
         Duration delay = backoff.nextDelay();
         if (backoff.failures() == 1) {

@@ -1,5 +1,8 @@
 package com.thortrading.trades;
 
+import com.thortrading.livedata.Bar;
+import com.thortrading.livedata.BarBuilder;
+import com.thortrading.livedata.BarJson;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuoteJson;
 import com.thortrading.livedata.QuoteSymbols;
@@ -8,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /** The HTTP face of live data: latest quotes, one symbol's latest, and a symbol's recorded history. */
@@ -25,6 +29,47 @@ public final class QuoteApi {
     router.get("/api/quotes").handler(this::all);
     router.get("/api/quotes/:symbol").handler(this::one);
     router.get("/api/quotes/:symbol/history").handler(this::history);
+    router.get("/api/quotes/:symbol/bars").handler(this::bars);
+  }
+
+  /**
+   * {@code ?interval=} 1m (default), 5m or 15m (made from the 1-minute bars); {@code ?since=} as for history (bars
+   * starting then or later; a longer bar whose interval holds {@code since} is included); {@code ?limit=} bars.
+   */
+  private void bars(RoutingContext ctx) {
+    String symbol;
+    long since;
+    int limit;
+    java.time.Duration interval;
+    try {
+      symbol = symbol(ctx);
+      since = since(ctx.queryParams().get("since"));
+      limit = limit(ctx.queryParams().get("limit"));
+      interval = interval(ctx.queryParams().get("interval"));
+    } catch (IllegalArgumentException bad) {
+      ctx.fail(400, bad);
+      return;
+    }
+    long minutes = interval.toMinutes();
+    long alignedSince = Math.floorDiv(since, interval.toMillis()) * interval.toMillis();
+    int oneMinuteBars = (int) Math.min((long) limit * minutes, MAX_HISTORY);
+    redis.bars(symbol, alignedSince, oneMinuteBars).onSuccess(oneMinute -> {
+      List<Bar> bars = minutes == 1 ? oneMinute : BarBuilder.aggregate(oneMinute, interval);
+      JsonArray body = new JsonArray();
+      bars.stream().limit(limit).forEach(bar -> body.add(new JsonObject(BarJson.toJson(bar))));
+      ctx.json(body);
+    }).onFailure(e -> redisDown(ctx, e));
+  }
+
+  private static java.time.Duration interval(String text) {
+    String t = text == null || text.isBlank() ? "1m" : text.strip();
+    return switch (t) {
+      case "1m" -> java.time.Duration.ofMinutes(1);
+      case "5m" -> java.time.Duration.ofMinutes(5);
+      case "15m" -> java.time.Duration.ofMinutes(15);
+      default -> throw new IllegalArgumentException("interval: must be 1m, 5m or 15m (got " + ClientText.quoted(text)
+          + ")");
+    };
   }
 
   private void all(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package com.thortrading.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
 import io.vertx.core.json.JsonArray;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -144,5 +146,37 @@ class ThorServiceTest {
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("message")).startsWith("since:");
     assertThat(get("/api/quotes/AAPL/history?limit=0").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void barsEndpointServesTheMinuteBarsTheIngestBuildsAndLongerOnesMadeFromThem() throws Exception {
+    // The sim source's own quotes become bars in Redis, built by the ingest as it polls.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !new JsonArray(get("/api/quotes/AAPL/bars").body()).isEmpty());
+    JsonObject live = new JsonArray(get("/api/quotes/AAPL/bars").body()).getJsonObject(0);
+    assertThat(live.getString("interval")).isEqualTo("1m");
+    assertThat(live.fieldNames()).contains("open", "high", "low", "close", "volume", "start");
+
+    // Recorded minutes, aggregated: 5m bars aligned to :00, :05.
+    try (Jedis jedis = REDIS.jedis()) {
+      String[][] minutes = {{"14:29", "10", "12", "9", "11", "5"}, {"14:30", "11", "11", "10", "10", "1"},
+          {"14:34", "10", "15", "8", "14", "2"}, {"14:35", "14", "14", "13", "13", "4"}};
+      for (String[] m : minutes) {
+        Instant start = Instant.parse("2026-03-02T" + m[0] + ":00Z");
+        jedis.zadd(LiveDataRedis.barsKey("BARSX"), start.toEpochMilli(), new JsonObject().put("symbol", "BARSX")
+            .put("start", start.toString()).put("interval", "1m").put("open", m[1]).put("high", m[2]).put("low", m[3])
+            .put("close", m[4]).put("volume", m[5]).encode());
+      }
+    }
+    JsonArray five = new JsonArray(get("/api/quotes/BARSX/bars?interval=5m&since=2026-03-02T14:31:00Z").body());
+    assertThat(five.stream().map(b -> ((JsonObject) b).getString("start") + " " + ((JsonObject) b).getString("open")
+        + " " + ((JsonObject) b).getString("high") + " " + ((JsonObject) b).getString("low") + " "
+        + ((JsonObject) b).getString("close") + " " + ((JsonObject) b).getString("volume")))
+        .containsExactly("2026-03-02T14:30:00Z 11 15 8 14 3", "2026-03-02T14:35:00Z 14 14 13 13 4");
+    assertThat(new JsonArray(get("/api/quotes/BARSX/bars?limit=1").body()).getJsonObject(0).getString("start"))
+        .isEqualTo("2026-03-02T14:29:00Z");
+
+    HttpResponse<String> bad = get("/api/quotes/BARSX/bars?interval=2m");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("message")).startsWith("interval:");
   }
 }

@@ -68,6 +68,41 @@ class RedisPublisherVerticleTest {
     return new Quote(symbol, fields, READ_AT);
   }
 
+  @Test
+  void everyPolledQuoteShapesItsMinuteBarInRedisWhichKeepsEachBarsNewestState() throws Exception {
+    Vertx own = Vertx.vertx();
+    try {
+      own.eventBus().registerCodec(QuoteBatch.codec());
+      LiveDataRedis redis = new LiveDataRedis(Redis.createClient(own, REDIS.url()));
+      own.deployVerticle(new RedisPublisherVerticle(redis, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
+          () -> "", java.util.Optional.of(new BarBuilder(java.time.ZoneOffset.UTC)))).await();
+      String[][] polls = {{"14:30:05", "10.00", "100"}, {"14:30:30", "10.50", "160"}, {"14:30:40", "9.90", "170"},
+          {"14:31:10", "10.20", "200"}};
+      for (String[] poll : polls) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("last", poll[1]);
+        fields.put("volume", poll[2]);
+        own.eventBus().send(QuoteAddresses.POLLED_BATCH, new QuoteBatch(List.of(new Quote("BARS", fields,
+            Instant.parse("2026-03-02T" + poll[0] + "Z")))), new DeliveryOptions().setCodecName(QuoteBatch.CODEC));
+      }
+      try (Jedis jedis = REDIS.jedis()) {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(jedis.zrangeWithScores(
+            LiveDataRedis.barsKey("BARS"), 0, -1)).extracting(t -> (long) t.getScore() + " " + t.getElement())
+            .containsExactly(
+                Instant.parse("2026-03-02T14:30:00Z").toEpochMilli() + " {\"symbol\":\"BARS\",\"start\":"
+                    + "\"2026-03-02T14:30:00Z\",\"interval\":\"1m\",\"open\":\"10.00\",\"high\":\"10.50\","
+                    + "\"low\":\"9.90\",\"close\":\"9.90\",\"volume\":\"70\"}",
+                Instant.parse("2026-03-02T14:31:00Z").toEpochMilli() + " {\"symbol\":\"BARS\",\"start\":"
+                    + "\"2026-03-02T14:31:00Z\",\"interval\":\"1m\",\"open\":\"10.20\",\"high\":\"10.20\","
+                    + "\"low\":\"10.20\",\"close\":\"10.20\",\"volume\":\"30\"}"));
+      }
+      assertThat(redis.bars("BARS", Instant.parse("2026-03-02T14:31:00Z").toEpochMilli(), 10).await())
+          .extracting(bar -> bar.close().toPlainString()).containsExactly("10.20");
+    } finally {
+      own.close().await();
+    }
+  }
+
   /** Listens on every quote channel with a plain client until {@code expected} messages arrived. */
   private static final class ChannelListener extends JedisPubSub implements AutoCloseable {
     final List<String> messages = Collections.synchronizedList(new ArrayList<>());
