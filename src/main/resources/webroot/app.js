@@ -6,7 +6,7 @@
 const $ = (selector, root = document) => root.querySelector(selector);
 const DEFAULT_SYMBOLS = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'NVDA', '/ES'];
 const STALE_AFTER_MS = 15000;
-const CHART_POINTS = 300;
+const CHART_BARS = 60; // one hour of 1-minute candles
 const TOKEN_KEY = 'thortrading.token';
 const AUTH_FAILURES = ['access_denied', 'token_revoked'];
 
@@ -22,7 +22,9 @@ const state = {
   updatedAt: {},
   handlers: {},
   selected: null,
+  // The selected symbol's 1-minute candles, oldest first, and the day's cumulative volume last seen for it.
   chart: [],
+  chartVolume: null,
   account: null,
   accountData: null,
   orders: new Map(),
@@ -38,7 +40,7 @@ let bus = null;
 // What the streams did, for a look from the console (and the browser tests): quotes received, order events
 // applied, stale or duplicate ones ignored, loads of the orders list over REST, and the since_seq of each register
 // (null: none).
-const thorStats = { quotes: 0, applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0,
+const thorStats = { quotes: 0, chartLoads: 0, candleUpdates: 0, applied: 0, ignored: 0, lastSeq: null, appliedSeqs: [], ordersLoads: 0,
   accountLoads: 0, registrations: [] };
 window.thorStats = thorStats;
 
@@ -417,8 +419,7 @@ function onQuote(quote) {
   updateTile(symbol, previous);
   if (state.accountData && state.accountData.positions.some((p) => p.symbol === symbol)) renderPositions();
   if (symbol === state.selected && quote.last) {
-    state.chart.push({ t: quote.timestamp, last: quote.last });
-    if (state.chart.length > CHART_POINTS) state.chart.shift();
+    formBar(quote);
     drawChart();
   }
 }
@@ -508,13 +509,19 @@ function select(symbol) {
   loadChart(symbol);
 }
 
+/** The last hour of 1-minute bars (built by the ingest, GET /api/quotes/{symbol}/bars), then the live one forming. */
 async function loadChart(symbol) {
   $('#chart-symbol').textContent = symbol;
+  state.chartVolume = null;
+  thorStats.chartLoads++;
   try {
-    const { ok, body } = await api('/api/quotes/' + encodeURIComponent(symbol) + '/history?limit=' + CHART_POINTS);
-    const history = ok && Array.isArray(body) ? body : [];
+    const since = new Date(Date.now() - CHART_BARS * 60000).toISOString();
+    const { ok, body } = await api('/api/quotes/' + encodeURIComponent(symbol) + '/bars?interval=1m&since='
+      + encodeURIComponent(since) + '&limit=' + CHART_BARS);
+    const bars = ok && Array.isArray(body) ? body : [];
     if (state.selected !== symbol) return;
-    state.chart = history.filter((q) => q.last).map((q) => ({ t: q.timestamp, last: q.last }));
+    state.chart = bars.map((b) => ({ start: b.start.slice(0, 16), open: b.open, high: b.high, low: b.low,
+      close: b.close, volume: b.volume }));
   } catch (e) {
     if (e instanceof SignedOut) return;
     state.chart = [];
@@ -522,21 +529,61 @@ async function loadChart(symbol) {
   drawChart();
 }
 
+/**
+ * Moves the forming candle with a live quote, as the ingest builds the stored bar: its minute (from the quote's
+ * timestamp), high, low and close of last, and the rise of the day's cumulative volume since the last quote seen.
+ */
+function formBar(quote) {
+  const minute = String(quote.timestamp || '').slice(0, 16); // 2026-03-02T14:30
+  if (minute.length < 16) return;
+  thorStats.candleUpdates++;
+  let traded = '0';
+  if (quote.volume && state.chartVolume !== null && Dec.cmp(quote.volume, state.chartVolume) >= 0) {
+    traded = Dec.sub(quote.volume, state.chartVolume);
+  }
+  if (quote.volume) state.chartVolume = quote.volume;
+  const bar = state.chart[state.chart.length - 1];
+  if (bar && bar.start === minute) {
+    if (Dec.cmp(quote.last, bar.high) > 0) bar.high = quote.last;
+    if (Dec.cmp(quote.last, bar.low) < 0) bar.low = quote.last;
+    bar.close = quote.last;
+    bar.volume = Dec.add(bar.volume, traded);
+  } else if (!bar || minute > bar.start) {
+    state.chart.push({ start: minute, open: quote.last, high: quote.last, low: quote.last, close: quote.last,
+      volume: traded });
+    if (state.chart.length > CHART_BARS) state.chart.shift();
+  }
+}
+
+/** Candles (price, top 120 units) over volume bars (bottom 30); numbers become floats only to be drawn. */
 function drawChart() {
   const svg = $('#chart');
-  const points = state.chart;
-  if (points.length < 2) {
+  const bars = state.chart;
+  if (bars.length < 1) {
     svg.innerHTML = '<text x="10" y="20">' + (state.selected ? 'Waiting for prices…' : 'Click a tile to chart it') + '</text>';
     return;
   }
-  const values = points.map((p) => Number(p.last)); // drawing only
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const span = max - min || 1;
-  const coords = values.map((v, i) => (i / (values.length - 1) * 600).toFixed(1) + ',' + (150 - (v - min) / span * 140).toFixed(1));
-  svg.innerHTML = '<polyline points="' + coords.join(' ') + '"></polyline>'
-    + '<text x="4" y="12">' + points.reduce((a, p) => (Dec.cmp(p.last, a) > 0 ? p.last : a), points[0].last) + '</text>'
-    + '<text x="4" y="158">' + points.reduce((a, p) => (Dec.cmp(p.last, a) < 0 ? p.last : a), points[0].last) + '</text>';
+  const high = bars.reduce((a, b) => (Dec.cmp(b.high, a) > 0 ? b.high : a), bars[0].high);
+  const low = bars.reduce((a, b) => (Dec.cmp(b.low, a) < 0 ? b.low : a), bars[0].low);
+  const max = Number(high);
+  const span = max - Number(low) || 1;
+  const maxVolume = Math.max(1, ...bars.map((b) => Number(b.volume)));
+  const slot = 600 / CHART_BARS;
+  const first = CHART_BARS - bars.length; // the newest candle at the right edge, as trading charts draw them
+  const y = (v) => (4 + (max - Number(v)) / span * 112).toFixed(1);
+  const parts = bars.map((b, i) => {
+    const x = (first + i + 0.5) * slot;
+    const up = Dec.cmp(b.close, b.open) >= 0;
+    const top = y(up ? b.close : b.open);
+    const height = Math.max(0.8, y(up ? b.open : b.close) - top).toFixed(1);
+    const volumeHeight = (Number(b.volume) / maxVolume * 30).toFixed(1);
+    return '<line class="wick" x1="' + x.toFixed(1) + '" x2="' + x.toFixed(1) + '" y1="' + y(b.high) + '" y2="' + y(b.low) + '"></line>'
+      + '<rect class="candle ' + (up ? 'up' : 'down') + '" data-start="' + b.start + '" x="' + (x - slot * 0.35).toFixed(1)
+      + '" y="' + top + '" width="' + (slot * 0.7).toFixed(1) + '" height="' + height + '"></rect>'
+      + '<rect class="vol" x="' + (x - slot * 0.35).toFixed(1) + '" y="' + (160 - volumeHeight).toFixed(1) + '" width="'
+      + (slot * 0.7).toFixed(1) + '" height="' + volumeHeight + '"></rect>';
+  });
+  svg.innerHTML = parts.join('') + '<text x="4" y="12">' + high + '</text><text x="4" y="124">' + low + '</text>';
 }
 
 // --- account, positions, orders -------------------------------------------------------------------------

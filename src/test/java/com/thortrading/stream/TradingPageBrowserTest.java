@@ -660,9 +660,25 @@ class TradingPageBrowserTest {
     await().atMost(Duration.ofSeconds(3)).until(() -> lastOf("TSLA").matches("[0-9.]+"));
     assertThat((String) js("return localStorage.getItem('thor.watchlist')")).contains("TSLA");
 
-    // The chart of a selected symbol draws from history.
+    // The chart of a selected symbol shows 1-minute candles, with volume below, and the live one forming: a candle
+    // of this very minute, moved by the quotes as they come.
     browser.findElement(By.cssSelector(".tile[data-symbol='AAPL']")).click();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !browser.findElements(By.cssSelector("#chart polyline")).isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+      String before = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+          .toString();
+      // Read in the page in one step: the chart is redrawn with every quote.
+      Object forming = js("const c = document.querySelectorAll('#chart rect.candle');"
+          + " return c.length ? c[c.length - 1].dataset.start : null");
+      return forming instanceof String start && (now.startsWith(start) || before.startsWith(start));
+    });
+    assertThat(browser.findElements(By.cssSelector("#chart rect.vol"))).isNotEmpty();
+    // The forming candle moves with the live quotes, without the bars being read again.
+    long updates = number("return thorStats.candleUpdates");
+    long loads = number("return thorStats.chartLoads");
+    await().atMost(Duration.ofSeconds(5)).until(() -> number("return thorStats.candleUpdates") > updates);
+    assertThat(number("return thorStats.chartLoads")).isEqualTo(loads);
+    screenshot("1b-candles");
 
     // An order from the ticket fills, shows in the orders table, and the cash changes.
     await().atMost(Duration.ofSeconds(5)).until(() -> text("#cash").matches("[0-9.]+"));
