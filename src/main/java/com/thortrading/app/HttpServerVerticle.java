@@ -143,7 +143,10 @@ public final class HttpServerVerticle extends VerticleBase {
     // A websocket message may be a little over the largest frame the fan-out takes, so the fan-out sees it and
     // says frame_too_large; anything bigger is cut off by Vert.x, which the fan-out also answers with a close.
     int maxMessage = Math.max(2 * fanoutOptions.maxFrameBytes(), 8 * 1024);
-    HttpServerOptions options = new HttpServerOptions()
+    // No cleartext HTTP/2 (h2c): browsers never speak it and the balancer speaks HTTP/1.1, and a client that asked
+    // to upgrade (Java's HttpClient does by default) sometimes got no answer on the upgraded connection with several
+    // instances sharing the port, until the idle timeout closed it. Such a client is now answered in HTTP/1.1.
+    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
         .setReadIdleTimeout((int) fanoutOptions.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxWebSocketMessageSize(maxMessage).setMaxWebSocketFrameSize(maxMessage);
     return vertx.createHttpServer(options).requestHandler(request -> {
