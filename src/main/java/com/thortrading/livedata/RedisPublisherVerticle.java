@@ -63,7 +63,7 @@ public final class RedisPublisherVerticle extends VerticleBase {
     return vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH, message -> {
       pending.offer(message.body().quotes());
       bars.ifPresent(builder -> message.body().quotes().forEach(quote -> builder.onQuote(quote)
-          .forEach(bar -> pendingBars.put(bar.symbol() + "@" + bar.start(), bar))));
+          .forEach(bar -> pendingBars.put(barKey(bar), bar))));
       flush();
       pendingSymbols = pending.size();
     }).completion();
@@ -101,7 +101,7 @@ public final class RedisPublisherVerticle extends VerticleBase {
       } else {
         pending.restore(batch);
         // A bar that changed again meanwhile is newer than the one that failed.
-        barBatch.forEach(bar -> pendingBars.putIfAbsent(bar.symbol() + "@" + bar.start(), bar));
+        barBatch.forEach(bar -> pendingBars.putIfAbsent(barKey(bar), bar));
         pendingSymbols = pending.size();
         Duration delay = backoff.nextDelay();
         if (backoff.failures() == 1) {
@@ -115,6 +115,11 @@ public final class RedisPublisherVerticle extends VerticleBase {
         });
       }
     });
+  }
+
+  /** One key per bar (symbol and minute), so only each bar's newest state waits to be written. */
+  private static String barKey(Bar bar) {
+    return bar.symbol() + "@" + bar.start();
   }
 
   /** Quotes written so far. */

@@ -188,6 +188,7 @@ class ApiAccessTest {
         new Route("quotes", "GET", () -> "/api/quotes", null, 200, 200, 200),
         new Route("one quote", "GET", () -> "/api/quotes/ACC", null, 200, 200, 200),
         new Route("quote history", "GET", () -> "/api/quotes/ACC/history", null, 200, 200, 200),
+        new Route("quote bars", "GET", () -> "/api/quotes/ACC/bars?interval=5m", null, 200, 200, 200),
         new Route("whoami", "GET", () -> "/api/whoami", null, 200, 200, 200),
         new Route("account", "GET", () -> "/api/accounts/alice", null, 200, 403, 200),
         new Route("positions", "GET", () -> "/api/accounts/alice/positions", null, 200, 403, 200),
