@@ -640,6 +640,7 @@ function renderAccount(account) {
   $('#stock-bp').textContent = account.stock_buying_power;
   $('#option-bp').textContent = account.option_buying_power;
   $('#day-bp').textContent = account.day_trading_buying_power;
+  $('#futures-margin').textContent = account.futures_margin || '0.00';
   renderPositions();
 }
 
@@ -649,9 +650,12 @@ function renderPositions() {
   $('#positions tbody').replaceChildren(...rows.map((p) => {
     const price = livePrice(state.quotes[p.symbol]) || p.last || p.average_cost;
     const qty = String(p.quantity);
-    const value = Dec.mul(price, qty);
+    // Contracts: a point is worth the multiplier (an option 100, /ES 50); a future was bought for margin, so its
+    // market value is its open profit or loss, as the server values it.
+    const contracts = Dec.mul(qty, p.multiplier || '1');
+    const unrealized = Dec.mul(Dec.sub(price, p.average_cost), contracts);
+    const value = p.instrument_type === 'FUTURE' ? unrealized : Dec.mul(price, contracts);
     marketValue = Dec.add(marketValue, value);
-    const unrealized = Dec.mul(Dec.sub(price, p.average_cost), qty);
     const tr = document.createElement('tr');
     tr.dataset.symbol = p.symbol;
     [p.symbol, qty, p.average_cost, price, value, unrealized, p.realized_pnl].forEach((text, i) => {
@@ -860,7 +864,7 @@ function resetAccountView() {
   state.updatedAt = {};
   state.selected = null;
   state.chart = [];
-  ['#cash', '#net-liq', '#stock-bp', '#option-bp', '#day-bp'].forEach((id) => { $(id).textContent = '—'; });
+  ['#cash', '#net-liq', '#stock-bp', '#option-bp', '#day-bp', '#futures-margin'].forEach((id) => { $(id).textContent = '—'; });
   $('#chart-symbol').textContent = '';
   showResult('', true);
   renderOrders();

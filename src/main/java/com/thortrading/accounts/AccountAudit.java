@@ -11,11 +11,13 @@ import java.util.Map;
  * the engine keeps must follow from the fills. Plain Java; {@code verify} feeds it from PostgreSQL.
  *
  * <ul>
- *   <li>cash = starting cash − Σ bought + Σ sold (realized P&amp;L is already in those amounts);</li>
- *   <li>each position = Σ signed fills of its symbol, and no position without fills;</li>
+ *   <li>cash = starting cash − Σ bought + Σ sold, each × its contract multiplier (realized P&amp;L is already in
+ *   those amounts), except futures, which add only the profit or loss their closes realized;</li>
+ *   <li>each position = Σ signed fills of its symbol, its realized P&amp;L what replaying them realizes, and no
+ *   position without fills;</li>
  *   <li>each order's filled quantity = Σ its fills, never more than its quantity, FILLED exactly when complete;</li>
  *   <li>no negative cash on a cash account, no short without allow_short;</li>
- *   <li>on a cash account, what working buys hold fits in the cash, and working sells in the position.</li>
+ *   <li>on a cash account, what working orders hold fits in the cash, and working sells in the position.</li>
  * </ul>
  */
 public final class AccountAudit {
@@ -28,19 +30,25 @@ public final class AccountAudit {
   }
 
   /** Every violation, each a sentence naming the account and the figures; empty when the books agree. */
-  public static List<String> check(Account account, List<Position> positions, List<Order> orders, List<Fill> fills) {
+  public static List<String> check(Account account, List<Position> positions, List<Order> orders, List<Fill> fills,
+      Instruments instruments) {
     List<String> problems = new ArrayList<>();
     String who = "account " + account.id() + ": ";
 
     BigDecimal cash = account.startingCash();
-    Map<String, Long> heldBySymbol = new HashMap<>();
+    Map<String, Position> replayed = new HashMap<>();
     Map<Long, Long> filledByOrder = new HashMap<>();
     for (Fill f : fills) {
-      BigDecimal amount = f.price().multiply(BigDecimal.valueOf(f.quantity()));
-      cash = f.side() == Side.BUY ? cash.subtract(amount) : cash.add(amount);
-      heldBySymbol.merge(f.symbol(), f.side() == Side.BUY ? f.quantity() : -f.quantity(), Long::sum);
+      Instrument instrument = instruments.contract(f.symbol());
+      Position before = replayed.getOrDefault(f.symbol(), Position.flat(f.symbol()));
+      CashAccountRules.Applied applied = PositionMath.execute(cash, instrument, before, f.side(), f.quantity(),
+          f.price());
+      cash = applied.cash();
+      replayed.put(f.symbol(), applied.position());
       filledByOrder.merge(f.orderId(), f.quantity(), Long::sum);
     }
+    Map<String, Long> heldBySymbol = new HashMap<>();
+    replayed.forEach((symbol, p) -> heldBySymbol.put(symbol, p.quantity()));
     if (cash.compareTo(account.cash()) != 0) {
       problems.add(who + "cash is " + Money.text(account.cash()) + " but its fills make it " + Money.text(cash));
     }
@@ -51,6 +59,11 @@ public final class AccountAudit {
       long expected = heldBySymbol.getOrDefault(p.symbol(), 0L);
       if (p.quantity() != expected) {
         problems.add(who + "position " + p.symbol() + " is " + p.quantity() + " but its fills make it " + expected);
+      }
+      BigDecimal realized = replayed.getOrDefault(p.symbol(), Position.flat(p.symbol())).realizedPnl();
+      if (p.realizedPnl().compareTo(realized) != 0) {
+        problems.add(who + "position " + p.symbol() + " has realized " + Money.text(p.realizedPnl())
+            + " but its fills realize " + Money.text(realized));
       }
       if (p.quantity() < 0 && !account.allowShort()) {
         problems.add(who + "position " + p.symbol() + " is short (" + p.quantity() + ") on an account without allow_short");
@@ -65,7 +78,7 @@ public final class AccountAudit {
       problems.add(who + "cash is negative (" + Money.text(account.cash()) + ") on a cash account");
     }
 
-    BigDecimal reservedCash = BigDecimal.ZERO;
+    List<Reservations.Hold> holds = new ArrayList<>();
     Map<String, Long> reservedShares = new HashMap<>();
     for (Order o : orders) {
       long filled = filledByOrder.getOrDefault(o.id(), 0L);
@@ -80,17 +93,17 @@ public final class AccountAudit {
       }
       if (o.status() == OrderStatus.WORKING) {
         long open = o.quantity() - filled;
-        if (o.side() == Side.BUY) {
-          BigDecimal price = o.limitPrice().or(o::stopPrice).orElse(BigDecimal.ZERO);
-          reservedCash = reservedCash.add(price.multiply(BigDecimal.valueOf(open)));
-        } else {
+        holds.add(new Reservations.Hold(o.symbol(), o.side(), open, o.limitPrice().or(o::stopPrice)
+            .orElse(BigDecimal.ZERO)));
+        if (o.side() == Side.SELL) {
           reservedShares.merge(o.symbol(), open, Long::sum);
         }
       }
     }
     if (!account.marginEnabled()) {
+      BigDecimal reservedCash = Reservations.of(holds, positions, instruments, "").cash();
       if (reservedCash.compareTo(account.cash()) > 0) {
-        problems.add(who + "working buys hold " + Money.text(reservedCash) + " but the cash is " + Money.text(account.cash()));
+        problems.add(who + "working orders hold " + Money.text(reservedCash) + " but the cash is " + Money.text(account.cash()));
       }
       reservedShares.forEach((symbol, shares) -> {
         long held = positionBySymbol.getOrDefault(symbol, 0L);

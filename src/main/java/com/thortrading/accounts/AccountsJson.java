@@ -118,12 +118,15 @@ public final class AccountsJson {
     Position p = v.position();
     return new JsonObject()
         .put("symbol", p.symbol())
+        .put("instrument_type", v.instrument().type().name())
+        .put("multiplier", v.instrument().multiplier().toPlainString())
         .put("quantity", p.quantity())
         .put("average_cost", Money.text(p.averageCost()))
         .put("last", price(v.price()))
         .put("market_value", Money.text(v.marketValue()))
         .put("unrealized_pnl", Money.text(v.unrealizedPnl()))
-        .put("realized_pnl", Money.text(p.realizedPnl()));
+        .put("realized_pnl", Money.text(p.realizedPnl()))
+        .put("margin", Money.text(v.margin()));
   }
 
   public static JsonObject account(AccountValuation.Snapshot s) {
@@ -140,6 +143,7 @@ public final class AccountsJson {
         .put("stock_buying_power", Money.text(s.stockBuyingPower()))
         .put("option_buying_power", Money.text(s.optionBuyingPower()))
         .put("day_trading_buying_power", Money.text(s.dayTradingBuyingPower()))
+        .put("futures_margin", Money.text(s.futuresMargin()))
         .put("starting_cash", Money.text(a.startingCash()))
         .put("margin_enabled", a.marginEnabled())
         .put("allow_short", a.allowShort())

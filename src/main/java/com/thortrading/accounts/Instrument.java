@@ -23,6 +23,12 @@ public record Instrument(String symbol, InstrumentType type, BigDecimal multipli
     }
   }
 
+  /** Shares of a stock or ETF: multiplier 1, priced in cents (hundredths of a cent below a dollar). */
+  public static Instrument shares(String symbol) {
+    return new Instrument(symbol, InstrumentType.EQUITY, BigDecimal.ONE, new BigDecimal("0.01"),
+        Optional.of(new BigDecimal("0.0001")), Optional.empty());
+  }
+
   /** Indices and currency pairs are quoted only. */
   public boolean tradable() {
     return type != InstrumentType.INDEX && type != InstrumentType.FOREX;
@@ -41,5 +47,24 @@ public record Instrument(String symbol, InstrumentType type, BigDecimal multipli
   /** What {@code quantity} contracts (or shares) at {@code price} are worth: price times multiplier times quantity. */
   public BigDecimal value(BigDecimal price, long quantity) {
     return price.multiply(multiplier).multiply(BigDecimal.valueOf(quantity));
+  }
+
+  /** Futures change hands for margin, not for their price: no notional moves, profit and loss settle in cash. */
+  public boolean isFuture() {
+    return type == InstrumentType.FUTURE;
+  }
+
+  /**
+   * What opening {@code quantity} contracts at {@code price} takes from buying power: the initial margin for a
+   * future, the whole price times the multiplier for everything else.
+   */
+  public BigDecimal costToOpen(BigDecimal price, long quantity) {
+    return isFuture() ? initialMargin.orElseThrow().multiply(BigDecimal.valueOf(quantity)) : value(price, quantity);
+  }
+
+  /** The initial margin that {@code contracts} open futures contracts hold (zero for anything else). */
+  public BigDecimal marginFor(long contracts) {
+    return initialMargin.filter(m -> isFuture()).map(m -> m.multiply(BigDecimal.valueOf(Math.abs(contracts))))
+        .orElse(BigDecimal.ZERO);
   }
 }

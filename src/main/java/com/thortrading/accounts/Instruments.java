@@ -117,6 +117,18 @@ public final class Instruments {
     return known(symbol, InstrumentType.EQUITY, equity);
   }
 
+  /**
+   * The instrument to value a held position or a booked fill with. A symbol that is no longer in the table (its
+   * root removed since it was traded) counts as an equity, multiplier 1: a position is never dropped from the
+   * books for want of a specification, and the order path refuses such symbols before anything is booked.
+   */
+  public Instrument contract(String symbol) {
+    Lookup lookup = lookup(symbol);
+    return lookup instanceof Known known ? known.instrument()
+        : new Instrument(symbol, InstrumentType.EQUITY, equity.multiplier(), equity.tick(), equity.subDollarTick(),
+            Optional.empty());
+  }
+
   private Lookup future(String symbol) {
     Matcher shape = FUTURE.matcher(symbol);
     if (!shape.matches()) {

@@ -21,7 +21,7 @@ public final class LedgerVerifier {
   }
 
   /** Audits every account in the database, one account at a time. */
-  public static Future<Report> all(Pool pool, TradingStore store) {
+  public static Future<Report> all(Pool pool, TradingStore store, Instruments instruments) {
     return store.accounts(pool).compose(all -> {
       Future<Report> report = Future.succeededFuture(new Report(0, 0, 0, new ArrayList<>()));
       for (Account a : all) {
@@ -29,7 +29,7 @@ public final class LedgerVerifier {
             store.allOrders(pool, a.id()), store.fills(pool, a.id())).map(books -> {
               List<Order> orders = books.resultAt(1);
               List<AccountAudit.Fill> fills = books.resultAt(2);
-              sofar.violations().addAll(AccountAudit.check(a, books.resultAt(0), orders, fills));
+              sofar.violations().addAll(AccountAudit.check(a, books.resultAt(0), orders, fills, instruments));
               return new Report(sofar.accounts() + 1, sofar.orders() + orders.size(), sofar.fills() + fills.size(),
                   sofar.violations());
             }));

@@ -7,10 +7,13 @@ import java.util.Map;
 
 /**
  * A margin account, in a documented simple form of Reg T: equity = cash + market value of longs − market value
- * of shorts; maintenance requirement = 25% of longs + 30% of shorts; excess = equity − maintenance; stock buying
- * power = 2 × excess, day-trading buying power = 4 × excess, option buying power = excess (options are not
- * margined), each less what working buy orders hold. A trade needs buying power only for the part that opens or
- * adds exposure (buying long, selling short); closing never does. Shorting needs {@code allow_short}.
+ * of shorts (a future's market value is its open profit or loss); maintenance requirement = 25% of stock longs +
+ * 30% of stock shorts + 100% of long options (options are not margined) + the initial margin of open futures;
+ * excess = equity − maintenance; stock buying power = 2 × excess, day-trading buying power = 4 × excess, option
+ * buying power = excess, each less what working orders hold. A trade needs buying power only for the part that
+ * opens or adds exposure (buying long, selling short); closing never does: stock takes its price from stock
+ * buying power, an option its premium × multiplier and a future its initial margin from option buying power
+ * (excess, unleveraged). Shorting needs {@code allow_short}; writing options is not supported.
  */
 public final class MarginRules {
 
@@ -31,20 +34,32 @@ public final class MarginRules {
     }
   }
 
-  public static Requirement requirement(BigDecimal cash, List<Position> positions, Map<String, Quote> quotes) {
+  public static Requirement requirement(BigDecimal cash, List<Position> positions, Map<String, Quote> quotes,
+      Instruments instruments) {
     BigDecimal equity = cash;
     BigDecimal maintenance = BigDecimal.ZERO;
     for (Position p : positions) {
-      BigDecimal value = AccountValuation.value(p, quotes).marketValue(); // negative for a short
+      AccountValuation.PositionValue v = AccountValuation.value(p, quotes, instruments);
+      BigDecimal value = v.marketValue(); // negative for a short
       equity = equity.add(value);
-      maintenance = maintenance.add(value.abs().multiply(p.quantity() < 0 ? SHORT_MAINTENANCE : LONG_MAINTENANCE));
+      maintenance = maintenance.add(switch (v.instrument().type()) {
+        case FUTURE -> v.margin();
+        case OPTION -> value.abs();
+        default -> value.abs().multiply(p.quantity() < 0 ? SHORT_MAINTENANCE : LONG_MAINTENANCE);
+      });
     }
     return new Requirement(equity, maintenance, equity.subtract(maintenance));
   }
 
   public static CashAccountRules.Outcome apply(Account account, List<Position> positions, Map<String, Quote> quotes,
-      Position position, Side side, long quantity, BigDecimal price, Reservations reserved) {
+      Instruments instruments, Position position, Side side, long quantity, BigDecimal price, Reservations reserved) {
+    Instrument instrument = instruments.contract(position.symbol());
     long held = position.quantity();
+    if (side == Side.SELL && instrument.type() == InstrumentType.OPTION && quantity > Math.max(0, held)) {
+      return refuse(held <= 0 ? RejectCode.NO_POSITION : RejectCode.SELL_EXCEEDS_POSITION, "Cannot sell "
+          + quantity + " " + position.symbol() + ": the account holds " + Math.max(0, held) + ", and writing "
+          + "(selling short) options is not supported; sell only options you hold");
+    }
     if (side == Side.SELL && !account.allowShort()) {
       if (held <= 0) {
         return refuse(RejectCode.NO_POSITION, "Cannot sell " + position.symbol() + ": the account holds none, and "
@@ -62,18 +77,20 @@ public final class MarginRules {
     long opening = side == Side.BUY
         ? (held >= 0 ? quantity : Math.max(0, quantity + held))
         : (held <= 0 ? quantity : Math.max(0, quantity - held));
-    BigDecimal needed = price.multiply(BigDecimal.valueOf(opening));
-    Requirement requirement = requirement(account.cash(), positions, quotes);
-    BigDecimal available = requirement.stockBuyingPower().max(BigDecimal.ZERO).subtract(reserved.cash());
+    BigDecimal needed = instrument.costToOpen(price, opening);
+    Requirement requirement = requirement(account.cash(), positions, quotes, instruments);
+    boolean stock = instrument.type() == InstrumentType.EQUITY;
+    BigDecimal power = stock ? requirement.stockBuyingPower() : requirement.excess();
+    BigDecimal available = power.max(BigDecimal.ZERO).subtract(reserved.cash());
     if (needed.compareTo(available) > 0) {
       return refuse(RejectCode.INSUFFICIENT_BUYING_POWER, (side == Side.BUY ? "Buying " : "Selling short ")
           + opening + " " + position.symbol() + " at " + price.toPlainString() + " needs " + Money.text(needed)
-          + " of buying power but " + Money.text(available) + " is free (2 × excess "
-          + Money.text(requirement.excess()) + (reserved.cash().signum() > 0 ? ", less " + Money.text(reserved.cash())
-          + " held by working buys" : "") + ")");
+          + (instrument.isFuture() ? " of initial margin" : " of buying power") + " but " + Money.text(available)
+          + " is free (" + (stock ? "2 × excess " : "excess ") + Money.text(requirement.excess())
+          + (reserved.cash().signum() > 0 ? ", less " + Money.text(reserved.cash()) + " held by working orders" : "")
+          + ")");
     }
-    return new CashAccountRules.Applied(PositionMath.cashAfter(account.cash(), side, quantity, price),
-        PositionMath.apply(position, side, quantity, price));
+    return PositionMath.execute(account.cash(), instrument, position, side, quantity, price);
   }
 
   private static CashAccountRules.Outcome refuse(RejectCode code, String message) {

@@ -111,8 +111,8 @@ public final class OrderEngine {
             return rest(conn, account, request, holdings, work, quotes);
           }
           FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
-          CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, holdings.position(),
-              request.side(), request.quantity(), fill.price(), holdings.reserved());
+          CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
+              holdings.position(), request.side(), request.quantity(), fill.price(), holdings.reserved());
           if (outcome instanceof CashAccountRules.Refused refused) {
             return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
                 EngineOutcome.REJECTED);
@@ -184,7 +184,8 @@ public final class OrderEngine {
       return record(conn, account.id(), request, OrderStatus.CANCELED, false, why, quotes, EngineOutcome.ACCEPTED);
     }
     BigDecimal holds = request.limitPrice().or(request::stopPrice).orElseThrow();
-    Optional<Rejection> refused = TradingRules.refusesToReserve(account, holdings.all(), quotes, holdings.position(),
+    Optional<Rejection> refused = TradingRules.refusesToReserve(account, holdings.all(), quotes, options.instruments(),
+        holdings.position(),
         request.side(), request.quantity(), holds, holdings.reserved());
     if (refused.isPresent()) {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.get(), quotes,
@@ -267,7 +268,8 @@ public final class OrderEngine {
       return store.lockAccount(conn, order.account()).compose(account -> holdings(conn, order.account(),
           order.symbol(), orderId).compose(holdings -> {
             CashAccountRules.Outcome outcome = TradingRules.apply(account.orElseThrow(), holdings.all(), quotes,
-                holdings.position(), order.side(), order.quantity(), fill.price(), holdings.reserved());
+                options.instruments(), holdings.position(), order.side(), order.quantity(), fill.price(),
+                holdings.reserved());
             if (outcome instanceof CashAccountRules.Refused refused) {
               return store.finishWorking(conn, orderId, OrderStatus.REJECTED, refused.rejection())
                   .map(o -> o.map(x -> List.of(AccountsJson.order(x))).orElse(List.of()));
@@ -301,10 +303,11 @@ public final class OrderEngine {
     return store.workingOrders(pool);
   }
 
-  private static JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
+  private JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
+    Instruments instruments = options.instruments();
     return snapshot.positions().stream().filter(p -> p.position().symbol().equals(symbol)).findFirst()
         .map(AccountsJson::position)
-        .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes)));
+        .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes, instruments)));
   }
 
   /**
@@ -373,8 +376,8 @@ public final class OrderEngine {
       return store.lockAccount(conn, order.account()).compose(account ->
           holdings(conn, order.account(), order.symbol(), orderId).compose(holdings -> {
             Optional<Rejection> refused = TradingRules.refusesToReserve(account.orElseThrow(), holdings.all(), quotes,
-                holdings.position(), order.side(), newQuantity, newLimit.or(() -> newStop).orElseThrow(),
-                holdings.reserved());
+                options.instruments(), holdings.position(), order.side(), newQuantity,
+                newLimit.or(() -> newStop).orElseThrow(), holdings.reserved());
             if (refused.isPresent()) {
               return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
                   refused.get().code().name(), refused.get().message()).put("order", AccountsJson.order(order))));
@@ -393,9 +396,10 @@ public final class OrderEngine {
 
   private Future<Holdings> holdings(SqlConnection conn, String account, String symbol, long exceptOrder) {
     Future<List<Position>> all = store.positions(conn, account);
-    Future<Reservations> reserved = store.reserved(conn, account, symbol, exceptOrder);
-    return Future.all(all, reserved).map(both -> new Holdings(all.result(), all.result().stream()
-        .filter(p -> p.symbol().equals(symbol)).findFirst().orElse(Position.flat(symbol)), reserved.result()));
+    Future<List<Reservations.Hold>> holds = store.holds(conn, account, exceptOrder);
+    return Future.all(all, holds).map(both -> new Holdings(all.result(), all.result().stream()
+        .filter(p -> p.symbol().equals(symbol)).findFirst().orElse(Position.flat(symbol)),
+        Reservations.of(holds.result(), all.result(), options.instruments(), symbol)));
   }
 
   public Future<EngineReply> order(long orderId, Optional<String> scope) {
@@ -512,9 +516,10 @@ public final class OrderEngine {
   private Future<AccountValuation.Snapshot> snapshot(SqlClient client, String account, Map<String, Quote> quotes) {
     Future<Optional<Account>> a = store.account(client, account);
     Future<List<Position>> positions = store.positions(client, account);
-    Future<Reservations> reserved = store.reserved(client, account, "", 0);
-    return Future.all(a, positions, reserved).map(all ->
-        AccountValuation.value(a.result().orElseThrow(), positions.result(), quotes, reserved.result().cash()));
+    Future<List<Reservations.Hold>> holds = store.holds(client, account, 0);
+    return Future.all(a, positions, holds).map(all -> AccountValuation.value(a.result().orElseThrow(),
+        positions.result(), quotes, options.instruments(),
+        Reservations.of(holds.result(), positions.result(), options.instruments(), "").cash()));
   }
 
   /** A working order against a quote, by this engine's fill rules. */

@@ -5,15 +5,21 @@ import java.math.RoundingMode;
 
 /**
  * What one execution does to a position, long or short (negative quantity): adding to it moves the average
- * cost; reducing it realizes (price − average cost) × quantity for a long and (average cost − price) × quantity
- * for a short; going through zero opens the other side at the execution price.
+ * cost; reducing it realizes (price − average cost) × quantity × multiplier for a long and (average cost − price)
+ * × quantity × multiplier for a short; going through zero opens the other side at the execution price. Average
+ * cost stays a price (points for a future, premium for an option); realized P&amp;L is money.
  */
 public final class PositionMath {
 
   private PositionMath() {
   }
 
+  /** An execution of shares (multiplier 1). */
   public static Position apply(Position position, Side side, long quantity, BigDecimal price) {
+    return apply(position, side, quantity, price, BigDecimal.ONE);
+  }
+
+  public static Position apply(Position position, Side side, long quantity, BigDecimal price, BigDecimal multiplier) {
     long held = position.quantity();
     long change = side == Side.BUY ? quantity : -quantity;
     long after = held + change;
@@ -24,16 +30,38 @@ public final class PositionMath {
       return new Position(position.symbol(), after, average, position.realizedPnl());
     }
     long closed = Math.min(quantity, Math.abs(held));
-    BigDecimal perShare = held > 0 ? price.subtract(position.averageCost()) : position.averageCost().subtract(price);
-    BigDecimal realized = position.realizedPnl().add(perShare.multiply(BigDecimal.valueOf(closed)));
+    BigDecimal perUnit = held > 0 ? price.subtract(position.averageCost()) : position.averageCost().subtract(price);
+    BigDecimal realized = position.realizedPnl()
+        .add(perUnit.multiply(BigDecimal.valueOf(closed)).multiply(multiplier));
     BigDecimal average = after == 0 ? BigDecimal.ZERO
         : Long.signum(after) == Long.signum(held) ? position.averageCost() : price;
     return new Position(position.symbol(), after, average, realized);
   }
 
-  /** Cash after the execution: a buy pays, a sell (or short sale) receives. */
+  /** Cash after an execution of shares: a buy pays, a sell (or short sale) receives. */
   public static BigDecimal cashAfter(BigDecimal cash, Side side, long quantity, BigDecimal price) {
     BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
     return side == Side.BUY ? cash.subtract(amount) : cash.add(amount);
+  }
+
+  /**
+   * Cash after an execution of {@code instrument} that took the position from {@code before} to {@code after}:
+   * a future moves only the profit or loss it realized; anything else pays or receives price × multiplier ×
+   * quantity.
+   */
+  public static BigDecimal cashAfter(BigDecimal cash, Instrument instrument, Position before, Position after,
+      Side side, long quantity, BigDecimal price) {
+    if (instrument.isFuture()) {
+      return cash.add(after.realizedPnl().subtract(before.realizedPnl()));
+    }
+    BigDecimal amount = instrument.value(price, quantity);
+    return side == Side.BUY ? cash.subtract(amount) : cash.add(amount);
+  }
+
+  /** One execution of {@code instrument}: the position and the cash after it. */
+  public static CashAccountRules.Applied execute(BigDecimal cash, Instrument instrument, Position position, Side side,
+      long quantity, BigDecimal price) {
+    Position after = apply(position, side, quantity, price, instrument.multiplier());
+    return new CashAccountRules.Applied(cashAfter(cash, instrument, position, after, side, quantity, price), after);
   }
 }

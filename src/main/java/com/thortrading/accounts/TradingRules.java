@@ -13,16 +13,19 @@ public final class TradingRules {
   }
 
   public static CashAccountRules.Outcome apply(Account account, List<Position> positions, Map<String, Quote> quotes,
-      Position position, Side side, long quantity, BigDecimal price, Reservations reserved) {
+      Instruments instruments, Position position, Side side, long quantity, BigDecimal price,
+      Reservations reserved) {
     return account.marginEnabled()
-        ? MarginRules.apply(account, positions, quotes, position, side, quantity, price, reserved)
-        : CashAccountRules.apply(account.cash(), position, side, quantity, price, reserved);
+        ? MarginRules.apply(account, positions, quotes, instruments, position, side, quantity, price, reserved)
+        : CashAccountRules.apply(instruments.contract(position.symbol()), account.cash(),
+            AccountValuation.committed(positions, quotes, instruments), position, side, quantity, price, reserved);
   }
 
   /** Whether a working order may hold {@code quantity} at {@code price}; empty when it may. */
   public static Optional<Rejection> refusesToReserve(Account account, List<Position> positions,
-      Map<String, Quote> quotes, Position position, Side side, long quantity, BigDecimal price, Reservations reserved) {
-    return apply(account, positions, quotes, position, side, quantity, price, reserved)
+      Map<String, Quote> quotes, Instruments instruments, Position position, Side side, long quantity,
+      BigDecimal price, Reservations reserved) {
+    return apply(account, positions, quotes, instruments, position, side, quantity, price, reserved)
         instanceof CashAccountRules.Refused refused ? Optional.of(refused.rejection()) : Optional.empty();
   }
 }

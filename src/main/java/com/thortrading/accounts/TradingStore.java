@@ -162,16 +162,20 @@ public final class TradingStore {
         .mapEmpty();
   }
 
-  /** The reservations of the account's working orders, leaving out order {@code exceptOrder} (0 for none). */
-  public Future<Reservations> reserved(SqlClient client, String account, String symbol, long exceptOrder) {
-    return client.preparedQuery("SELECT "
-            + "COALESCE(SUM(quantity * COALESCE(limit_price, stop_price)) FILTER (WHERE side = 'BUY'), 0) AS cash, "
-            + "COALESCE(SUM(quantity) FILTER (WHERE side = 'SELL' AND symbol = $2), 0) AS shares "
-            + "FROM orders WHERE account_id = $1 AND status = 'WORKING' AND id <> $3")
-        .execute(Tuple.of(account, symbol, exceptOrder))
+  /**
+   * The open part of each of the account's working orders, leaving out order {@code exceptOrder} (0 for none):
+   * what {@link Reservations#of} turns into what they hold back.
+   */
+  public Future<List<Reservations.Hold>> holds(SqlClient client, String account, long exceptOrder) {
+    return client.preparedQuery("SELECT symbol, side, quantity - filled_quantity AS open, "
+            + "COALESCE(limit_price, stop_price) AS price FROM orders "
+            + "WHERE account_id = $1 AND status = 'WORKING' AND id <> $2")
+        .execute(Tuple.of(account, exceptOrder))
         .map(rows -> {
-          Row row = rows.iterator().next();
-          return new Reservations(row.getBigDecimal("cash"), row.getLong("shares"));
+          List<Reservations.Hold> holds = new ArrayList<>();
+          rows.forEach(row -> holds.add(new Reservations.Hold(row.getString("symbol"),
+              Side.valueOf(row.getString("side")), row.getLong("open"), row.getBigDecimal("price"))));
+          return holds;
         });
   }
 

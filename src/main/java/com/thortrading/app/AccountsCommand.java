@@ -1,5 +1,6 @@
 package com.thortrading.app;
 
+import com.thortrading.accounts.Instruments;
 import com.thortrading.accounts.LedgerVerifier;
 import com.thortrading.accounts.AccountsSchema;
 import com.thortrading.accounts.ApiToken;
@@ -45,7 +46,7 @@ final class AccountsCommand {
     try {
       if (command instanceof ConfigLoader.Verify) {
         account = "(every account)";
-        action = (pool, url) -> commands.verify(pool);
+        action = (pool, url) -> commands.verify(pool, ThorService.instruments(config));
       } else if (command instanceof ConfigLoader.NewAccount a) {
         account = RequestParser.accountId("--id", a.id());
         BigDecimal cash = a.cash().map(c -> RequestParser.cash("--cash", c)).orElse(config.startingCash());
@@ -111,8 +112,8 @@ final class AccountsCommand {
                 + url + "\n" + shown(token.get())));
   }
 
-  private Future<Result> verify(Pool pool) {
-    return LedgerVerifier.all(pool, accounts).map(report -> new Result(report.violations().isEmpty() ? 0 : 1,
+  private Future<Result> verify(Pool pool, Instruments instruments) {
+    return LedgerVerifier.all(pool, accounts, instruments).map(report -> new Result(report.violations().isEmpty() ? 0 : 1,
         report.text()));
   }
 

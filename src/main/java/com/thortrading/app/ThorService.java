@@ -208,7 +208,7 @@ public final class ThorService implements AutoCloseable {
   }
 
   /** The instruments table: the jar's, or THOR_INSTRUMENTS_FILE's, read once at start (a bad one stops it). */
-  private static Instruments instruments(ThorConfig config) {
+  static Instruments instruments(ThorConfig config) {
     if (config.instrumentsFile().isEmpty()) {
       return Instruments.defaults();
     }

@@ -25,7 +25,8 @@ public final class SimulatedQuoteSource implements QuoteSource {
       Map.entry("QQQ", "441.10"), Map.entry("NVDA", "121.80"), Map.entry("AMZN", "184.20"),
       Map.entry("TSLA", "248.60"), Map.entry("META", "502.70"), Map.entry("GOOGL", "171.90"),
       Map.entry("IWM", "205.30"), Map.entry("/ES", "5250.00"), Map.entry("/NQ", "18300.00"),
-      Map.entry("$SPX", "5240.00"), Map.entry("VFF", "3.00"));
+      Map.entry("$SPX", "5240.00"), Map.entry("VFF", "3.00"),
+      Map.entry(".SPY271217C520", "38.40"));
 
   private final List<SimulatedSymbol> symbols = new ArrayList<>();
   private final Random random;

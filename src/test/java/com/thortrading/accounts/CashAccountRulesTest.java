@@ -1,5 +1,7 @@
 package com.thortrading.accounts;
 
+import static com.thortrading.accounts.RuleOutcomes.applied;
+import static com.thortrading.accounts.RuleOutcomes.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.thortrading.livedata.Quote;
@@ -13,16 +15,6 @@ class CashAccountRulesTest {
 
   private static BigDecimal d(String text) {
     return new BigDecimal(text);
-  }
-
-  private static CashAccountRules.Applied applied(CashAccountRules.Outcome outcome) {
-    assertThat(outcome).isInstanceOf(CashAccountRules.Applied.class);
-    return (CashAccountRules.Applied) outcome;
-  }
-
-  private static Rejection refused(CashAccountRules.Outcome outcome) {
-    assertThat(outcome).isInstanceOf(CashAccountRules.Refused.class);
-    return ((CashAccountRules.Refused) outcome).rejection();
   }
 
   @Test
@@ -95,7 +87,7 @@ class CashAccountRulesTest {
         new Position("XYZ", 10, d("20.00"), d("5.00")));
     Map<String, Quote> quotes = Map.of("VFF", new Quote("VFF", Map.of("last", "N/A", "bid", "3.20"), Instant.EPOCH));
 
-    AccountValuation.Snapshot s = AccountValuation.value(account, positions, quotes);
+    AccountValuation.Snapshot s = AccountValuation.value(account, positions, quotes, Instruments.defaults());
 
     // VFF at bid 3.20: 480.00 (unrealized +15.00); XYZ has no quote: at average cost 200.00.
     assertThat(s.positions().get(0).marketValue()).isEqualByComparingTo("480.00");

@@ -76,7 +76,7 @@ class ClusterTest {
   void theWebNodeServesQuotesAndOrdersThatTheEngineNodeFills() throws Exception {
     assertThat(engineNode.httpPort()).as("no web role, no HTTP").isEqualTo(-1);
     await().atMost(Duration.ofSeconds(10))
-        .until(() -> new JsonArray(http(TestService.request(web("/api/quotes"))).body()).size() == 12);
+        .until(() -> new JsonArray(http(TestService.request(web("/api/quotes"))).body()).size() == 13);
 
     var sockets = webNode.vertx().createWebSocketClient();
     // Handlers attach on the socket's own event loop as it opens, so no frame can come before them.

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     assertThat(config.pgUrl()).isEmpty();
     assertThat(config.source()).isEqualTo(ThorConfig.SourceKind.SIM);
     assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(config.symbols()).hasSize(12).contains("AAPL", "MSFT", "SPY", "/ES", "$SPX");
+    assertThat(config.symbols()).hasSize(13).contains("AAPL", "MSFT", "SPY", "/ES", "$SPX", ".SPY271217C520");
   }
 
   @Test

@@ -93,7 +93,7 @@ class MainTest {
     String token = defaultRun(port, log, List.of("-Xlog:class+load=info"));
     String output = Files.readString(log);
     assertThat(output).contains("ThorTrading is up. Web UI: http://127.0.0.1:" + port + "/#token=thor_")
-        .contains("(embedded) | PostgreSQL: postgresql://").contains("Quotes: sim (12 symbols) every 1000 ms");
+        .contains("(embedded) | PostgreSQL: postgresql://").contains("Quotes: sim (13 symbols) every 1000 ms");
     assertThat(output).as("the sim run never loads JACOB").doesNotContain("com.jacob");
     assertThat(output).as("the operator token is shown once").contains("Operator token, shown this once");
     Path kept = dataDir.resolve("paper.token");

@@ -63,7 +63,7 @@ class ThorServiceTest {
     try (Jedis jedis = REDIS.jedis()) {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jedis.hkeys("live_data:latest:quotes"))
           .containsExactlyInAnyOrder("AAPL", "MSFT", "SPY", "QQQ", "NVDA", "AMZN", "TSLA", "META", "GOOGL", "IWM",
-              "/ES", "$SPX"));
+              "/ES", "$SPX", ".SPY271217C520"));
       String first = jedis.hget("live_data:latest:quotes", "AAPL");
       await().atMost(Duration.ofSeconds(10)).until(() -> !jedis.hget("live_data:latest:quotes", "AAPL").equals(first));
     }
@@ -71,7 +71,7 @@ class ThorServiceTest {
 
   @Test
   void quotesApiServesTheHashAndA404ForAnUnknownSymbol() throws Exception {
-    await().atMost(Duration.ofSeconds(10)).until(() -> new JsonArray(get("/api/quotes").body()).size() == 12);
+    await().atMost(Duration.ofSeconds(10)).until(() -> new JsonArray(get("/api/quotes").body()).size() == 13);
 
     HttpResponse<String> es = get("/api/quotes/%2Fes");
     assertThat(es.statusCode()).isEqualTo(200);
@@ -125,7 +125,7 @@ class ThorServiceTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> get("/health").statusCode() == 200);
     // The publisher and subscriber found their way back too: quotes are flowing into the new server.
     try (Jedis jedis = REDIS.jedis()) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> jedis.hlen("live_data:latest:quotes") == 12);
+      await().atMost(Duration.ofSeconds(10)).until(() -> jedis.hlen("live_data:latest:quotes") == 13);
     }
   }
 

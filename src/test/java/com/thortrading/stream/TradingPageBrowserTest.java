@@ -480,7 +480,8 @@ class TradingPageBrowserTest {
       new Select(browser.findElement(By.id("t-side"))).selectByVisibleText("BUY");
       new Select(browser.findElement(By.id("t-type"))).selectByVisibleText("MKT");
       browser.findElement(By.id("t-submit")).click();
-      await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: BUY 2 MSFT at "));
+      // Through the proxy on an HTTP transport, with the whole suite running: more time than on a websocket.
+      await().atMost(Duration.ofSeconds(10)).until(() -> text("#ticket-result").startsWith("Filled: BUY 2 MSFT at "));
 
       // An outside limit order that a published quote fills reaches the page live.
       // A symbol of this run only, so no quote of another run has crossed the limit already.
@@ -698,6 +699,42 @@ class TradingPageBrowserTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash"))
         .compareTo(cashBefore.subtract(fillPrice.multiply(BigDecimal.valueOf(5)))) == 0);
     assertThat(text("#positions tbody tr[data-symbol='AAPL'] td:nth-child(2)")).isEqualTo("5");
+
+    // A future from the ticket: bought for its margin, not its price; its value on the page is its open P&L at
+    // 50 a point. An option costs its premium 100 times.
+    BigDecimal cashWithStock = new BigDecimal(text("#cash"));
+    symbol.clear();
+    symbol.sendKeys("/ES");
+    quantity.clear();
+    quantity.sendKeys("1");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: BUY 1 /ES at "));
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#futures-margin").equals("15000.00"));
+    assertThat(new BigDecimal(text("#cash"))).isEqualByComparingTo(cashWithStock);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      // One read of the row: its cells change together with each quote.
+      Object cells = js("return [...document.querySelectorAll(\"#positions tbody tr[data-symbol='/ES'] td\")]"
+          + ".map(td => td.textContent)");
+      if (!(cells instanceof List<?> row) || row.size() < 6) {
+        return false;
+      }
+      BigDecimal points = new BigDecimal((String) row.get(3)).subtract(new BigDecimal((String) row.get(2)));
+      // Wait for the price to move off the fill: at zero points, every multiplier gives the same value.
+      return points.signum() != 0 && new BigDecimal((String) row.get(4)).compareTo(points.multiply(BigDecimal.valueOf(50))) == 0
+          && new BigDecimal((String) row.get(5)).compareTo(points.multiply(BigDecimal.valueOf(50))) == 0;
+    });
+    symbol.clear();
+    symbol.sendKeys(".SPY271217C520");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> text("#ticket-result").startsWith("Filled: BUY 1 .SPY271217C520 at "));
+    BigDecimal premium = new BigDecimal(text("#ticket-result")
+        .replaceAll("^Filled: BUY 1 .SPY271217C520 at ([0-9.]+).*$", "$1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash"))
+        .compareTo(cashWithStock.subtract(premium.multiply(BigDecimal.valueOf(100)))) == 0);
+    screenshot("2a-future-and-option");
+    quantity.clear();
+    quantity.sendKeys("5");
 
     // A rejection is explained in words.
     symbol.clear();

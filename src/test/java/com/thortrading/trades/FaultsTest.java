@@ -3,6 +3,7 @@ package com.thortrading.trades;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.thortrading.accounts.Instruments;
 import com.thortrading.accounts.LedgerVerifier;
 import com.thortrading.accounts.TradingStore;
 import com.thortrading.app.Main;
@@ -124,7 +125,8 @@ class FaultsTest {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = PgBuilder.pool().connectingTo(PG.url()).using(vertx).build();
-      LedgerVerifier.Report report = LedgerVerifier.all(pool, new TradingStore()).await(30, TimeUnit.SECONDS);
+      LedgerVerifier.Report report = LedgerVerifier.all(pool, new TradingStore(), Instruments.defaults())
+          .await(30, TimeUnit.SECONDS);
       assertThat(report.violations()).as(report.text()).isEmpty();
       assertThat(report.fills()).isPositive();
     } finally {

@@ -224,6 +224,77 @@ class TradesApiTest {
     assertThat(get("/api/accounts/" + account).account().getString("cash")).isEqualTo("100000.00");
   }
 
+  @Test
+  void aFutureAnOptionAndAStockTradeWithTheirMultipliersAndTheBooksAgree() throws Exception {
+    String account = newAccount("100000.00");
+    String es = "/ESH26"; // a contract month of /ES (50 a point, 15,000.00 initial margin), quoted by no other test
+    String call = ".AAPL260116C190";
+    quote(es, quoteJson(es, "5250.00"));
+    quote(call, quoteJson(call, "2.50"));
+    quote("MULTX", quoteJson("MULTX", "12.125"));
+
+    Reply bought = order(market(account, es, "BUY", 2));
+    assertThat(bought.status()).isEqualTo(201);
+    assertThat(bought.order().getString("fill_price")).isEqualTo("5250.00");
+    // Bought for margin: no cash moves; 2 × 15,000.00 comes off buying power.
+    assertThat(bought.account().getString("cash")).isEqualTo("100000.00");
+    assertThat(bought.account().getString("futures_margin")).isEqualTo("30000.00");
+    assertThat(bought.account().getString("stock_buying_power")).isEqualTo("70000.00");
+    assertThat(bought.body().getJsonObject("position").getMap()).containsEntry("instrument_type", "FUTURE")
+        .containsEntry("multiplier", "50").containsEntry("margin", "30000.00").containsEntry("quantity", 2);
+
+    Reply option = order(market(account, call, "BUY", 1));
+    assertThat(option.account().getString("cash")).isEqualTo("99750.00"); // 2.50 × 100
+    assertThat(option.account().getString("stock_buying_power")).isEqualTo("69750.00");
+    Reply stock = order(market(account, "MULTX", "BUY", 10));
+    assertThat(stock.account().getString("cash")).isEqualTo("99628.75"); // 10 × 12.125, as the original design
+
+    quote(es, quoteJson(es, "5251.00"));
+    quote(call, quoteJson(call, "3.00"));
+    Reply valued = get("/api/accounts/" + account);
+    assertThat(valued.account().getString("net_liq")).isEqualTo("100150.00");
+    // 99,628.75 cash + 100.00 open /ES gain (2 × 1 point × 50) + 300.00 of option + 121.25 of stock
+    Reply closed = order(market(account, es, "SELL", 2));
+    assertThat(closed.body().getJsonObject("position").getString("realized_pnl")).isEqualTo("100.00");
+    assertThat(closed.account().getString("cash")).isEqualTo("99728.75");
+    assertThat(closed.account().getString("futures_margin")).isEqualTo("0.00");
+    Reply soldOption = order(market(account, call, "SELL", 1));
+    assertThat(soldOption.account().getString("cash")).isEqualTo("100028.75");
+    assertThat(soldOption.body().getJsonObject("position").getString("realized_pnl")).isEqualTo("50.00");
+
+    // A working futures buy holds its margin, and fills through the matcher with the same arithmetic.
+    Reply working = order(limit(account, es, "BUY", 1, "5249.00"));
+    assertThat(working.order().getString("status")).isEqualTo("WORKING");
+    assertThat(working.account().getString("reserved_cash")).isEqualTo("15000.00");
+    long id = working.order().getLong("id");
+    try (Jedis jedis = REDIS.jedis()) {
+      quote(es, quoteJson(es, "5249.00"));
+      jedis.publish(com.thortrading.livedata.LiveDataRedis.quoteChannel(es), quoteJson(es, "5249.00"));
+    }
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> get("/api/trades/orders/" + id).order().getString("status").equals("FILLED"));
+    Reply after = get("/api/accounts/" + account);
+    assertThat(after.account().getString("cash")).isEqualTo("100028.75");
+    assertThat(after.account().getString("reserved_cash")).isEqualTo("0.00");
+    assertThat(after.account().getString("futures_margin")).isEqualTo("15000.00");
+
+    // The audit replays every fill with its multiplier and agrees with what the engine booked.
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(PG.url()).using(vertx).build();
+      var report = com.thortrading.accounts.LedgerVerifier.all(pool, new com.thortrading.accounts.TradingStore(),
+          com.thortrading.accounts.Instruments.defaults()).await(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(report.violations()).as(report.text()).isEmpty();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static String quoteJson(String symbol, String last) {
+    return "{\"symbol\":\"" + symbol + "\",\"last\":\"" + last + "\",\"timestamp\":\"" + java.time.Instant.now()
+        + "\"}";
+  }
+
   // --- cash rules, P&L, net liq ----------------------------------------------------------------------
 
   @Test
