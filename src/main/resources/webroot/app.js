@@ -531,10 +531,11 @@ async function loadChart(symbol) {
 
 /**
  * Moves the forming candle with a live quote, as the ingest builds the stored bar: its minute (from the quote's
- * timestamp), high, low and close of last, and the rise of the day's cumulative volume since the last quote seen.
+ * recorded_at when replayed, else its timestamp), high, low and close of last, and the rise of the day's cumulative volume since the last quote seen.
  */
 function formBar(quote) {
-  const minute = String(quote.timestamp || '').slice(0, 16); // 2026-03-02T14:30
+  // A replayed quote's minute is the one it was recorded in, as the ingest builds bars.
+  const minute = String(quote.recorded_at || quote.timestamp || '').slice(0, 16); // 2026-03-02T14:30
   if (minute.length < 16) return;
   thorStats.candleUpdates++;
   let traded = '0';

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds 1-minute bars from the quote stream, by the quotes' own timestamps, so a replayed day gives the bars it
- * gave live. Price: open, high, low and close of {@code last}. Volume: the rise of the day's cumulative
+ * Builds 1-minute bars from the quote stream, by each quote's market time ({@link Quote#marketTime()}: the recorded
+ * time of a replayed quote, else its timestamp), so a replayed day gives the bars it gave live, at any speed. Price: open, high, low and close of {@code last}. Volume: the rise of the day's cumulative
  * {@code volume} since the symbol's previous quote; the first quote seen of a symbol sets the baseline (the day's
  * volume before it is not this minute's), and a quote of a new day (in the session's zone) starts from zero. A
  * minute without a trade price has no bar. A quote older than the symbol's forming bar is ignored.
@@ -47,7 +47,7 @@ public final class BarBuilder {
       return List.of(); // no trade price: nothing to draw, and its volume waits for the next quote that has one
     }
     State state = symbols.computeIfAbsent(quote.symbol(), s -> new State());
-    Instant minute = quote.timestamp().truncatedTo(ChronoUnit.MINUTES);
+    Instant minute = quote.marketTime().truncatedTo(ChronoUnit.MINUTES);
     if (state.forming != null && minute.isBefore(state.forming.start())) {
       return List.of();
     }
@@ -67,7 +67,7 @@ public final class BarBuilder {
   }
 
   private BigDecimal volumeSince(State state, Quote quote) {
-    LocalDate day = quote.timestamp().atZone(sessionZone).toLocalDate();
+    LocalDate day = quote.marketTime().atZone(sessionZone).toLocalDate();
     if (state.day == null || day.isAfter(state.day)) {
       if (state.day != null) {
         state.cumulativeVolume = BigDecimal.ZERO; // a new day's cumulative volume starts from zero

@@ -48,6 +48,22 @@ public record Quote(String symbol, Map<String, String> fields, Instant timestamp
     return other != null && symbol.equals(other.symbol) && fields.equals(other.fields);
   }
 
+  /**
+   * The market time the quote stands for: its {@link QuoteField#RECORDED_AT} when it is a replayed one (and that
+   * parses), else when it was read.
+   */
+  public Instant marketTime() {
+    String recorded = fields.get(QuoteField.RECORDED_AT);
+    if (recorded != null) {
+      try {
+        return Instant.parse(recorded);
+      } catch (java.time.format.DateTimeParseException notATime) {
+        return timestamp;
+      }
+    }
+    return timestamp;
+  }
+
   public Quote withTimestamp(Instant when) {
     return new Quote(symbol, fields, when);
   }

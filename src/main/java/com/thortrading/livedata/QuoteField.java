@@ -33,6 +33,12 @@ public final class QuoteField {
   public static final String DESCRIPTION = "description";
   /** Recorded time of a replayed row; it paces the replay and is not a quote value. */
   public static final String TIMESTAMP = "timestamp";
+  /**
+   * On a replayed quote, the market time it stands for (ISO-8601): the row's recorded time, moved on by whole
+   * days on each pass of a looping replay. Bars are built by it, so a replay at any speed gives the recorded
+   * day's bars; {@code timestamp} stays the time it was read, which staleness and ordering go by.
+   */
+  public static final String RECORDED_AT = "recorded_at";
 
   /** Prices: shown with at least two decimals, as the design's "3.00". */
   static final Set<String> PRICES = Set.of(LAST, BID, ASK, MARK, OPEN, HIGH, LOW, CLOSE, NET_CHANGE, HIGH_52, LOW_52);

@@ -1,5 +1,7 @@
 package com.thortrading.livedata;
 
+import java.util.HashSet;
+import java.util.Set;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -20,9 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays a CSV saved from the quote sheet: same header labels, rows through the same {@link QuoteGridParser}.
  *
- * <p>With a timestamp column the rows play at their recorded pace times {@code speed}, and a poll returns the
- * newest quote of every symbol played so far; at the end the replay starts over or holds its last state. Without
- * one the whole sheet is served at every poll, like a static workbook.
+ * <p>With a timestamp column the rows play at their recorded pace times {@code speed}. A poll returns every row
+ * that came due since the last one, in recorded order (so bars built from them miss no tick, however fast the
+ * replay), and the newest quote of every other symbol played so far; each carries its recorded time in
+ * {@link QuoteField#RECORDED_AT}. At the end the replay starts over, its recorded times moved on by whole days so
+ * time never runs backwards (a day recorded on the 2nd replays as the 3rd, then the 4th), or holds its last
+ * state. Without a timestamp column the whole sheet is served at every poll, like a static workbook.
  */
 public final class ReplayQuoteSource implements QuoteSource {
 
@@ -38,6 +43,9 @@ public final class ReplayQuoteSource implements QuoteSource {
   private List<RecordedRow> recorded;
   private final Map<String, Quote> played = new LinkedHashMap<>();
   private int cursor;
+  /** Passes of a looping replay completed: each moves the recorded times on by {@link #passShift}. */
+  private long passes;
+  private Duration passShift;
   private Instant wallStart;
   private boolean finishedLogged;
 
@@ -89,6 +97,10 @@ public final class ReplayQuoteSource implements QuoteSource {
       throw new QuoteSourceException("Replay file " + file + " has a timestamp column but no timed rows");
     }
     recorded.sort(Comparator.comparing(RecordedRow::at)); // stable: rows of one instant keep file order
+    // Whole days, so a pass keeps the recording's times of day (and session days), and enough of them that the
+    // next pass begins at least a minute after this one ends (its first bar is never this pass's last).
+    Duration span = Duration.between(recorded.get(0).at(), recorded.get(recorded.size() - 1).at());
+    passShift = Duration.ofDays(span.plusMinutes(1).toDays() + 1);
   }
 
   @Override
@@ -98,25 +110,36 @@ public final class ReplayQuoteSource implements QuoteSource {
     }
     if (wallStart == null || (loop && cursor == recorded.size())) {
       // First poll, or the poll after the last row played: the recording (re)starts now.
+      if (wallStart != null) {
+        passes++;
+      }
       cursor = 0;
       wallStart = now;
     }
     Instant recordedStart = recorded.get(0).at();
     long elapsedNanos = Duration.between(wallStart, now).toNanos();
     Instant reached = recordedStart.plusNanos((long) (elapsedNanos * speed));
-    List<List<String>> due = new ArrayList<>();
+    List<Quote> due = new ArrayList<>();
+    Duration shift = passShift.multipliedBy(passes);
     while (cursor < recorded.size() && !recorded.get(cursor).at().isAfter(reached)) {
-      due.add(recorded.get(cursor++).row());
-    }
-    for (Quote quote : parser.parseRows(fields, due, now)) {
-      played.put(quote.symbol(), quote);
+      RecordedRow row = recorded.get(cursor++);
+      String at = row.at().plus(shift).toString();
+      for (Quote quote : parser.parseRows(fields, List.of(row.row()), now)) {
+        Map<String, String> values = new LinkedHashMap<>(quote.fields());
+        values.put(QuoteField.RECORDED_AT, at);
+        due.add(new Quote(quote.symbol(), values, now));
+      }
     }
     if (cursor == recorded.size() && !loop && !finishedLogged) {
       finishedLogged = true;
       LOG.info("Replay of {} finished; holding the last quotes (set THOR_REPLAY_LOOP=true to loop)", file);
     }
-    List<Quote> current = new ArrayList<>(played.size());
-    played.values().forEach(q -> current.add(q.withTimestamp(now)));
+    Set<String> moved = new HashSet<>();
+    due.forEach(q -> moved.add(q.symbol()));
+    List<Quote> current = new ArrayList<>(played.size() + due.size());
+    played.values().stream().filter(q -> !moved.contains(q.symbol())).forEach(q -> current.add(q.withTimestamp(now)));
+    current.addAll(due);
+    due.forEach(q -> played.put(q.symbol(), q));
     return current;
   }
 

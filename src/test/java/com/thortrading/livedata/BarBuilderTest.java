@@ -10,7 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** 1-minute bars from a recorded stream of quotes, against bars worked out by hand. */
 class BarBuilderTest {
@@ -58,6 +63,46 @@ class BarBuilderTest {
       }
     }
     return new ArrayList<>(latest.values());
+  }
+
+  /**
+   * The recording replayed as the service replays it: a CSV through {@link ReplayQuoteSource} at {@code speed},
+   * polled every {@code pollMillis} of (simulated) wall time, through the poller's change filter, into the bars.
+   */
+  private static List<Bar> replay(Path dir, double speed, long pollMillis) throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,Symbol,Last,Volume\n");
+    for (String line : RECORDED.split("\n")) {
+      String[] cells = line.split(",", -1);
+      csv.append(cells[0]).append(",VFF,").append(cells[1]).append(',').append(cells[2]).append('\n');
+    }
+    Path file = dir.resolve("day.csv");
+    Files.writeString(file, csv);
+    ReplayQuoteSource source = new ReplayQuoteSource(file, speed, false);
+    source.open();
+    QuoteChangeFilter changes = new QuoteChangeFilter();
+    BarBuilder builder = new BarBuilder(NEW_YORK);
+    Map<Instant, Bar> latest = new LinkedHashMap<>();
+    Instant wall = Instant.parse("2026-11-27T09:00:00Z");
+    Instant end = wall.plus(Duration.ofDays(1).dividedBy((long) speed)).plusSeconds(60);
+    for (; !wall.isAfter(end); wall = wall.plusMillis(pollMillis)) {
+      for (Quote quote : changes.changed(source.poll(wall))) {
+        builder.onQuote(quote).forEach(bar -> latest.put(bar.start(), bar));
+      }
+    }
+    return new ArrayList<>(latest.values());
+  }
+
+  @ParameterizedTest(name = "at {0}x, polled every {1} ms")
+  @CsvSource({"1, 1000", "60, 1000", "600, 250", "3600, 1000"})
+  void aReplayedDayGivesTheSameBarsAtAnySpeed(double speed, long pollMillis, @TempDir Path dir) throws Exception {
+    // The replay plays rows in time order, so the late 14:32:50 row of the live stream plays before 14:33:10
+    // and makes a 14:32 bar; everything else is as live.
+    assertThat(replay(dir, speed, pollMillis)).extracting(BarBuilderTest::text).containsExactly(
+        "2026-03-02T14:30:00Z 100.00 100.50 99.75 99.75 450",
+        "2026-03-02T14:31:00Z 99.80 99.90 99.80 99.90 300",
+        "2026-03-02T14:32:00Z 98.00 98.00 98.00 98.00 40",
+        "2026-03-02T14:33:00Z 101.00 101.00 100.90 100.90 10",
+        "2026-03-03T14:30:00Z 102.00 102.00 102.00 102.00 400");
   }
 
   @Test

@@ -24,7 +24,9 @@ class ReplayQuoteSourceTest {
   }
 
   private static String last(List<Quote> quotes, String symbol) {
-    return quotes.stream().filter(q -> q.symbol().equals(symbol)).findFirst().orElseThrow().fields().get("last");
+    // The newest: a poll may return several rows of one symbol, oldest first.
+    return quotes.stream().filter(q -> q.symbol().equals(symbol)).reduce((older, newer) -> newer).orElseThrow()
+        .fields().get("last");
   }
 
   @Test
@@ -68,6 +70,44 @@ class ReplayQuoteSourceTest {
     assertThat(last(end, "MSFT")).isEqualTo("2.00");
     // Without loop it holds the last state.
     assertThat(last(replay.poll(T0.plusSeconds(60)), "AAPL")).isEqualTo("1.20");
+  }
+
+  @Test
+  void aPollReturnsEveryRowThatCameDueInRecordedOrderWithItsRecordedTime() throws Exception {
+    ReplayQuoteSource replay = new ReplayQuoteSource(csv("""
+        timestamp,Symbol,Last
+        2025-12-08T14:30:00Z,AAPL,1.00
+        2025-12-08T14:30:00Z,MSFT,2.00
+        2025-12-08T14:30:10Z,AAPL,1.10
+        2025-12-08T14:30:20Z,AAPL,1.20
+        2025-12-08T14:30:30Z,AAPL,1.30
+        """), 10, false);
+    replay.open();
+    replay.poll(T0);
+
+    // 3 s at 10x is 30 recorded seconds: three AAPL rows came due, none may be skipped (bars need every tick).
+    List<Quote> due = replay.poll(T0.plusSeconds(3));
+    assertThat(due).extracting(q -> q.symbol() + " " + q.fields().get("last") + " " + q.fields().get("recorded_at"))
+        .containsExactly("MSFT 2.00 2025-12-08T14:30:00Z", "AAPL 1.10 2025-12-08T14:30:10Z",
+            "AAPL 1.20 2025-12-08T14:30:20Z", "AAPL 1.30 2025-12-08T14:30:30Z");
+    // Read now: staleness and ordering go by the time a quote was read, not the recorded one.
+    assertThat(due).extracting(Quote::timestamp).containsOnly(T0.plusSeconds(3));
+    assertThat(due.get(3).marketTime()).isEqualTo(Instant.parse("2025-12-08T14:30:30Z"));
+  }
+
+  @Test
+  void eachPassOfALoopingReplayIsALaterDaySoTimeNeverRunsBackwards() throws Exception {
+    ReplayQuoteSource replay = new ReplayQuoteSource(csv("""
+        Symbol,Last,Time
+        AAPL,1.00,2025-12-08 14:30:00
+        AAPL,1.10,2025-12-08 21:00:00
+        """), 3600, true);
+    replay.open();
+
+    assertThat(replay.poll(T0).get(0).fields()).containsEntry("recorded_at", "2025-12-08T14:30:00Z");
+    assertThat(replay.poll(T0.plusSeconds(7)).get(0).fields()).containsEntry("recorded_at", "2025-12-08T21:00:00Z");
+    assertThat(replay.poll(T0.plusSeconds(8)).get(0).fields()).containsEntry("last", "1.00")
+        .containsEntry("recorded_at", "2025-12-09T14:30:00Z");
   }
 
   @Test
