@@ -30,6 +30,8 @@ public final class BarBuilder {
     Bar forming;
     BigDecimal cumulativeVolume;
     LocalDate day;
+    /** Resumed from a stored bar and no quote seen yet: a new day then is a gap, not a live reset. */
+    boolean resumed;
   }
 
   /** @param sessionZone where a trading day begins, for the daily reset of cumulative volume */
@@ -53,27 +55,58 @@ public final class BarBuilder {
     }
     BigDecimal traded = volumeSince(state, quote);
     List<Bar> changed = new ArrayList<>(2);
+    Optional<BigDecimal> dayVolume = Optional.ofNullable(state.cumulativeVolume);
     if (state.forming != null && minute.equals(state.forming.start())) {
-      state.forming = state.forming.with(last.get(), traded);
+      state.forming = state.forming.with(last.get(), traded, dayVolume);
     } else {
       if (state.forming != null) {
         changed.add(state.forming);
       }
       state.forming = new Bar(quote.symbol(), minute, ONE_MINUTE, last.get(), last.get(), last.get(), last.get(),
-          traded);
+          traded, dayVolume);
     }
     changed.add(state.forming);
     return changed;
+  }
+
+  /** Whether the builder has seen {@code symbol} since it was made or last {@link #reset()}. */
+  public boolean knows(String symbol) {
+    return symbols.containsKey(symbol);
+  }
+
+  /**
+   * Carries on from a bar stored by another ingest node (or this one in an earlier term): the next quote of its
+   * minute extends it rather than starting it over, and volume counts from its day volume. Does nothing for a
+   * symbol this builder already follows.
+   */
+  public void resume(Bar stored) {
+    if (symbols.containsKey(stored.symbol())) {
+      return;
+    }
+    State state = new State();
+    state.forming = stored;
+    state.cumulativeVolume = stored.dayVolume().orElse(null);
+    state.day = stored.start().atZone(sessionZone).toLocalDate();
+    state.resumed = true;
+    symbols.put(stored.symbol(), state);
+  }
+
+  /** Forgets every symbol: what it built may since have been extended by another node. */
+  public void reset() {
+    symbols.clear();
   }
 
   private BigDecimal volumeSince(State state, Quote quote) {
     LocalDate day = quote.marketTime().atZone(sessionZone).toLocalDate();
     if (state.day == null || day.isAfter(state.day)) {
       if (state.day != null) {
-        state.cumulativeVolume = BigDecimal.ZERO; // a new day's cumulative volume starts from zero
+        // A new day's cumulative volume starts from zero; but a stored bar of an earlier day says nothing of the
+        // volume before this quote (nobody polled in between), so that quote is a first one: a baseline.
+        state.cumulativeVolume = state.resumed ? null : BigDecimal.ZERO;
       }
       state.day = day;
     }
+    state.resumed = false;
     Optional<BigDecimal> cumulative = quote.decimal(QuoteField.VOLUME).filter(v -> v.signum() >= 0);
     if (cumulative.isEmpty()) {
       return BigDecimal.ZERO;
@@ -96,12 +129,13 @@ public final class BarBuilder {
       Instant start = Instant.ofEpochSecond(Math.floorDiv(bar.start().getEpochSecond(), seconds) * seconds);
       if (current != null && current.start().equals(start)) {
         current = new Bar(current.symbol(), start, interval, current.open(), current.high().max(bar.high()),
-            current.low().min(bar.low()), bar.close(), current.volume().add(bar.volume()));
+            current.low().min(bar.low()), bar.close(), current.volume().add(bar.volume()), bar.dayVolume());
       } else {
         if (current != null) {
           out.add(current);
         }
-        current = new Bar(bar.symbol(), start, interval, bar.open(), bar.high(), bar.low(), bar.close(), bar.volume());
+        current = new Bar(bar.symbol(), start, interval, bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(),
+            bar.dayVolume());
       }
     }
     if (current != null) {

@@ -9,10 +9,12 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A bar's JSON, in one place: {@code {"symbol":"AAPL","start":"...Z","interval":"1m","open":"189.50",...,
- * "volume":"1200"}}. Prices and volume are strings, as in the quotes, so they never pass through a double.
+ * "volume":"1200","day_volume":"53100"}}. Prices and volumes are strings, as in the quotes, so they never pass through
+ * a double; {@code day_volume} (the day's cumulative volume at the bar's last quote) is there when the feed gave one.
  */
 public final class BarJson {
 
@@ -39,6 +41,9 @@ public final class BarJson {
       json.writeStringField("low", bar.low().toPlainString());
       json.writeStringField("close", bar.close().toPlainString());
       json.writeStringField("volume", bar.volume().toPlainString());
+      if (bar.dayVolume().isPresent()) {
+        json.writeStringField("day_volume", bar.dayVolume().get().toPlainString());
+      }
       json.writeEndObject();
     } catch (IOException impossible) {
       throw new IllegalStateException("cannot write bar " + bar.symbol(), impossible);
@@ -54,7 +59,9 @@ public final class BarJson {
           Duration.ofMinutes(Long.parseLong(interval.substring(0, interval.length() - 1))),
           new BigDecimal(node.path("open").asText()), new BigDecimal(node.path("high").asText()),
           new BigDecimal(node.path("low").asText()), new BigDecimal(node.path("close").asText()),
-          new BigDecimal(node.path("volume").asText()));
+          new BigDecimal(node.path("volume").asText()),
+          node.hasNonNull("day_volume") ? Optional.of(new BigDecimal(node.get("day_volume").asText()))
+              : Optional.empty());
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not a bar: " + e.getMessage());
     }

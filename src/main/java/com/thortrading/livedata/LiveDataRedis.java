@@ -8,6 +8,9 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -146,6 +149,26 @@ public final class LiveDataRedis {
       args.add(BarJson.toJson(bar));
     }
     return script(BARS_SCRIPT, 1, args).map(done -> done != null && done.toInteger() == 1);
+  }
+
+  /** The newest stored 1-minute bar of each symbol that has one, in one round trip. */
+  public Future<Map<String, Bar>> lastBars(Collection<String> symbols) {
+    List<String> order = List.copyOf(symbols);
+    if (order.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<Request> requests = new ArrayList<>(order.size());
+    order.forEach(symbol -> requests.add(Request.cmd(Command.ZRANGE).arg(barsKey(symbol)).arg(-1).arg(-1)));
+    return redis.batch(requests).map(replies -> {
+      Map<String, Bar> last = new HashMap<>();
+      for (int i = 0; i < order.size(); i++) {
+        Response reply = replies.get(i);
+        if (reply != null && reply.size() > 0) {
+          last.put(order.get(i), BarJson.fromJson(reply.get(0).toString()));
+        }
+      }
+      return last;
+    });
   }
 
   /** A symbol's 1-minute bars that start at or after {@code sinceMillis}, oldest first, at most {@code limit}. */

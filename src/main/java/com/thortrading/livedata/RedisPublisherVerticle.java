@@ -36,6 +36,13 @@ public final class RedisPublisherVerticle extends VerticleBase {
   private final java.util.Optional<BarBuilder> bars;
   /** Bars changed since the last write, by symbol and start: only each bar's newest state waits. */
   private final java.util.Map<String, Bar> pendingBars = new java.util.LinkedHashMap<>();
+  /** Polled batches whose quotes wait to go into bars while the stored bars of new symbols are read. */
+  private final java.util.ArrayDeque<List<Quote>> unbuilt = new java.util.ArrayDeque<>();
+  /** The lease the bars are being built under: a new one means another node may have built since. */
+  private String tenure;
+  /** Symbols whose stored bar was looked up in this tenure (whether or not there was one). */
+  private final java.util.Set<String> resumed = new java.util.HashSet<>();
+  private boolean readingStoredBars;
 
   public RedisPublisherVerticle(LiveDataRedis redis, Backoff backoff, java.util.function.Supplier<String> fence,
       java.util.Optional<BarBuilder> bars) {
@@ -62,11 +69,58 @@ public final class RedisPublisherVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.eventBus().<QuoteBatch>localConsumer(QuoteAddresses.POLLED_BATCH, message -> {
       pending.offer(message.body().quotes());
-      bars.ifPresent(builder -> message.body().quotes().forEach(quote -> builder.onQuote(quote)
-          .forEach(bar -> pendingBars.put(barKey(bar), bar))));
+      if (bars.isPresent()) {
+        unbuilt.add(message.body().quotes());
+        buildBars(bars.get());
+      }
       flush();
       pendingSymbols = pending.size();
     }).completion();
+  }
+
+  /**
+   * Puts the waiting quotes into bars. A symbol first seen in this lease term is first resumed from its stored
+   * bar, so a node taking over the ingest carries on the minute (and the day's volume count) where the last holder
+   * left it instead of starting the bar over.
+   */
+  private void buildBars(BarBuilder builder) {
+    if (readingStoredBars) {
+      return;
+    }
+    String lease = fence.get();
+    if (!lease.equals(tenure)) {
+      tenure = lease;
+      builder.reset();
+      resumed.clear();
+      pendingBars.clear(); // built from what may no longer be the newest bars: never written under the new lease
+    }
+    java.util.Set<String> unseen = new java.util.LinkedHashSet<>();
+    unbuilt.forEach(batch -> batch.forEach(q -> {
+      if (!resumed.contains(q.symbol()) && !builder.knows(q.symbol())) {
+        unseen.add(q.symbol());
+      }
+    }));
+    if (!unseen.isEmpty()) {
+      readingStoredBars = true;
+      redis.lastBars(unseen).onComplete(stored -> {
+        readingStoredBars = false;
+        if (lease.equals(fence.get())) {
+          if (stored.succeeded()) {
+            stored.result().values().forEach(builder::resume);
+          } else {
+            LOG.warn("Could not read the stored bars of {} symbols ({}); their bars start over from their next quote",
+                unseen.size(), stored.cause().getMessage());
+          }
+          resumed.addAll(unseen);
+        }
+        buildBars(builder);
+        flush();
+      });
+      return;
+    }
+    while (!unbuilt.isEmpty()) {
+      unbuilt.poll().forEach(quote -> builder.onQuote(quote).forEach(bar -> pendingBars.put(barKey(bar), bar)));
+    }
   }
 
   private void flush() {

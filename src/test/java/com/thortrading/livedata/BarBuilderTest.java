@@ -106,6 +106,29 @@ class BarBuilderTest {
   }
 
   @Test
+  void aBuilderResumedFromAStoredBarCarriesOnItsMinuteAndTheDaysVolume() {
+    BarBuilder first = new BarBuilder(NEW_YORK);
+    first.onQuote(quote("2026-03-02T14:30:05Z,100.00,1000"));
+    List<Bar> stored = first.onQuote(quote("2026-03-02T14:30:20Z,100.50,1300"));
+    // Through Redis and back, as the next ingest node reads it.
+    Bar read = BarJson.fromJson(BarJson.toJson(stored.get(stored.size() - 1)));
+    assertThat(read.dayVolume()).contains(new BigDecimal("1300"));
+
+    BarBuilder next = new BarBuilder(NEW_YORK);
+    next.resume(read);
+    List<Bar> extended = next.onQuote(quote("2026-03-02T14:30:59.999Z,99.75,1450"));
+    assertThat(extended).extracting(BarBuilderTest::text)
+        .containsExactly("2026-03-02T14:30:00Z 100.00 100.50 99.75 99.75 450");
+
+    // A stored bar of an earlier day says nothing of the volume since: the next quote is a baseline.
+    BarBuilder nextDay = new BarBuilder(NEW_YORK);
+    nextDay.resume(read);
+    assertThat(nextDay.onQuote(quote("2026-03-03T14:35:00Z,101.00,52000"))).extracting(BarBuilderTest::text)
+        .containsExactly("2026-03-02T14:30:00Z 100.00 100.50 100.00 100.50 300",
+            "2026-03-03T14:35:00Z 101.00 101.00 101.00 101.00 0");
+  }
+
+  @Test
   void aRecordedDayGivesTheBarsWorkedOutByHand() {
     assertThat(build(RECORDED)).extracting(BarBuilderTest::text).containsExactly(
         "2026-03-02T14:30:00Z 100.00 100.50 99.75 99.75 450",

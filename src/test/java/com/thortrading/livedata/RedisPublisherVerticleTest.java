@@ -91,15 +91,67 @@ class RedisPublisherVerticleTest {
             .containsExactly(
                 Instant.parse("2026-03-02T14:30:00Z").toEpochMilli() + " {\"symbol\":\"BARS\",\"start\":"
                     + "\"2026-03-02T14:30:00Z\",\"interval\":\"1m\",\"open\":\"10.00\",\"high\":\"10.50\","
-                    + "\"low\":\"9.90\",\"close\":\"9.90\",\"volume\":\"70\"}",
+                    + "\"low\":\"9.90\",\"close\":\"9.90\",\"volume\":\"70\",\"day_volume\":\"170\"}",
                 Instant.parse("2026-03-02T14:31:00Z").toEpochMilli() + " {\"symbol\":\"BARS\",\"start\":"
                     + "\"2026-03-02T14:31:00Z\",\"interval\":\"1m\",\"open\":\"10.20\",\"high\":\"10.20\","
-                    + "\"low\":\"10.20\",\"close\":\"10.20\",\"volume\":\"30\"}"));
+                    + "\"low\":\"10.20\",\"close\":\"10.20\",\"volume\":\"30\",\"day_volume\":\"200\"}"));
       }
       assertThat(redis.bars("BARS", Instant.parse("2026-03-02T14:31:00Z").toEpochMilli(), 10).await())
           .extracting(bar -> bar.close().toPlainString()).containsExactly("10.20");
     } finally {
       own.close().await();
+    }
+  }
+
+  /** A publisher of bars in a Vert.x of its own (its own local POLLED_BATCH consumer), writing under {@code lease}. */
+  private static Vertx ingestNode(String lease) {
+    Vertx node = Vertx.vertx();
+    node.eventBus().registerCodec(QuoteBatch.codec());
+    node.deployVerticle(new RedisPublisherVerticle(new LiveDataRedis(Redis.createClient(node, REDIS.url())),
+        new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), () -> lease,
+        java.util.Optional.of(new BarBuilder(java.time.ZoneOffset.UTC)))).await();
+    return node;
+  }
+
+  private static void poll(Vertx node, String time, String last, String volume) {
+    node.eventBus().send(QuoteAddresses.POLLED_BATCH, new QuoteBatch(List.of(new Quote("TAKE", Map.of("last", last,
+        "volume", volume), Instant.parse("2026-03-02T" + time + "Z")))), new DeliveryOptions()
+        .setCodecName(QuoteBatch.CODEC));
+  }
+
+  private static String storedBar(Jedis jedis) {
+    List<String> bars = jedis.zrange(LiveDataRedis.barsKey("TAKE"), -1, -1);
+    return bars.isEmpty() ? "" : bars.get(0);
+  }
+
+  @Test
+  void aNodeTakingOverTheIngestCarriesOnTheMinuteItsPredecessorBegan() throws Exception {
+    String bar1430 = "{\"symbol\":\"TAKE\",\"start\":\"2026-03-02T14:30:00Z\",\"interval\":\"1m\",";
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.set(LiveDataRedis.INGEST_LOCK_KEY, "a#1");
+      Vertx a = ingestNode("a#1");
+      try {
+        poll(a, "14:30:05", "10.00", "100");
+        poll(a, "14:30:30", "10.50", "160");
+        await().atMost(Duration.ofSeconds(5)).until(() -> storedBar(jedis).equals(bar1430 + "\"open\":\"10.00\","
+            + "\"high\":\"10.50\",\"low\":\"10.00\",\"close\":\"10.50\",\"volume\":\"60\",\"day_volume\":\"160\"}"));
+      } finally {
+        a.close().await(); // the holder dies mid-minute
+      }
+      jedis.set(LiveDataRedis.INGEST_LOCK_KEY, "b#2");
+      Vertx b = ingestNode("b#2");
+      try {
+        // The new holder's first quote extends the bar: the minute's open, high and the volume traded before the
+        // takeover stay, and 160 -> 170 is 10 more, not a new baseline.
+        poll(b, "14:30:40", "9.90", "170");
+        await().atMost(Duration.ofSeconds(5)).until(() -> storedBar(jedis).equals(bar1430 + "\"open\":\"10.00\","
+            + "\"high\":\"10.50\",\"low\":\"9.90\",\"close\":\"9.90\",\"volume\":\"70\",\"day_volume\":\"170\"}"));
+        poll(b, "14:31:10", "10.20", "200");
+        await().atMost(Duration.ofSeconds(5)).until(() -> jedis.zcard(LiveDataRedis.barsKey("TAKE")) == 2
+            && storedBar(jedis).contains("\"volume\":\"30\""));
+      } finally {
+        b.close().await();
+      }
     }
   }
 
