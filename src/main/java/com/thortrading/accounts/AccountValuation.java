@@ -52,17 +52,16 @@ public final class AccountValuation {
    * is not spent before it is realized).
    */
   public static BigDecimal committed(List<Position> positions, Map<String, Quote> quotes, Instruments instruments) {
-    BigDecimal margin = BigDecimal.ZERO;
-    BigDecimal openPnl = BigDecimal.ZERO;
+    BigDecimal committed = BigDecimal.ZERO;
     for (Position position : positions) {
       Instrument instrument = instruments.contract(position.symbol());
       if (instrument.isFuture() && position.quantity() != 0) {
         PositionValue v = value(position, quotes, instrument);
-        margin = margin.add(v.margin());
-        openPnl = openPnl.add(v.unrealizedPnl());
+        // Each future's own open loss: one's open gain does not pay for another's loss before it is realized.
+        committed = committed.add(v.margin()).subtract(v.unrealizedPnl().min(BigDecimal.ZERO));
       }
     }
-    return margin.subtract(openPnl.min(BigDecimal.ZERO));
+    return committed;
   }
 
   public static Snapshot value(Account account, List<Position> positions, Map<String, Quote> quotes,

@@ -26,16 +26,30 @@ public final class PositionMath {
     if (held == 0 || Long.signum(held) == Long.signum(change)) {
       BigDecimal average = BigDecimal.valueOf(Math.abs(held)).multiply(position.averageCost())
           .add(price.multiply(BigDecimal.valueOf(quantity)))
-          .divide(BigDecimal.valueOf(Math.abs(after)), CashAccountRules.AVERAGE_COST_SCALE, RoundingMode.HALF_EVEN);
+          .divide(BigDecimal.valueOf(Math.abs(after)), averageScale(multiplier), RoundingMode.HALF_EVEN);
       return new Position(position.symbol(), after, average, position.realizedPnl());
     }
     long closed = Math.min(quantity, Math.abs(held));
     BigDecimal perUnit = held > 0 ? price.subtract(position.averageCost()) : position.averageCost().subtract(price);
-    BigDecimal realized = position.realizedPnl()
-        .add(perUnit.multiply(BigDecimal.valueOf(closed)).multiply(multiplier));
+    BigDecimal gain = perUnit.multiply(BigDecimal.valueOf(closed)).multiply(multiplier);
+    if (multiplier.compareTo(BigDecimal.ONE) != 0) {
+      // A contract's average keeps more decimals, yet it is still rounded; a future's realized P&L moves cash, so
+      // it is booked in cents (shares keep the original design's exact figure).
+      gain = gain.setScale(2, RoundingMode.HALF_EVEN);
+    }
+    BigDecimal realized = position.realizedPnl().add(gain);
     BigDecimal average = after == 0 ? BigDecimal.ZERO
         : Long.signum(after) == Long.signum(held) ? position.averageCost() : price;
     return new Position(position.symbol(), after, average, realized);
+  }
+
+  /**
+   * Decimals of an average cost: the original design's 6 for shares, more as the multiplier grows, so its
+   * rounding times the multiplier stays far below a cent (/ES's 50 gets 7, /6E's 125,000 gets 11).
+   */
+  static int averageScale(BigDecimal multiplier) {
+    int digits = multiplier.precision() - multiplier.scale(); // digits before the point
+    return CashAccountRules.AVERAGE_COST_SCALE + Math.max(0, digits - 1);
   }
 
   /** Cash after an execution of shares: a buy pays, a sell (or short sale) receives. */

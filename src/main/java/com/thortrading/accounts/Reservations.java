@@ -19,17 +19,22 @@ public record Reservations(BigDecimal cash, long shares) {
 
   /**
    * What {@code holds} keep back, with the shares counted for {@code symbol}'s sells. A futures order holds the
-   * margin of the contracts it would open given the position now (a sell that only closes holds none).
+   * margin of the contracts it would open given the position and the orders before it (a sell that only closes
+   * holds none).
    */
   public static Reservations of(List<Hold> holds, List<Position> positions, Instruments instruments, String symbol) {
     BigDecimal cash = BigDecimal.ZERO;
     long shares = 0;
+    // A futures order is held against the position the orders before it would leave: two sells that together go
+    // through zero hold the margin of the short they would open, not nothing each.
+    java.util.Map<String, Long> after = new java.util.HashMap<>();
+    positions.forEach(p -> after.put(p.symbol(), p.quantity()));
     for (Hold hold : holds) {
       Instrument instrument = instruments.contract(hold.symbol());
       if (instrument.isFuture()) {
-        long held = positions.stream().filter(p -> p.symbol().equals(hold.symbol())).mapToLong(Position::quantity)
-            .findFirst().orElse(0);
+        long held = after.getOrDefault(hold.symbol(), 0L);
         cash = cash.add(instrument.costToOpen(hold.price(), opening(held, hold.side(), hold.quantity())));
+        after.put(hold.symbol(), held + (hold.side() == Side.BUY ? hold.quantity() : -hold.quantity()));
       } else if (hold.side() == Side.BUY) {
         cash = cash.add(instrument.value(hold.price(), hold.quantity()));
       }

@@ -91,6 +91,37 @@ class ContractRulesTest {
     assertThat(sold.cash()).isEqualByComparingTo(d("100000.00").add(d(realized)));
   }
 
+  @ParameterizedTest(name = "{0}: 1 at {1}, 2 at {2}, all 3 sold at {3} realize {4}")
+  @CsvSource({
+      "/6E, 1.08000, 1.08005, 1.08005,  6.25",   // 405,018.75 - 405,012.50; a 6-decimal average gave 6.375
+      "/ES, 5250.25, 5250.50, 5251.00, 87.50"    // a 6-decimal average gave 87.49995
+  })
+  void anAverageOfSeveralFillsRealizesToTheCentWhateverTheMultiplier(String symbol, String first, String second,
+      String exit, String realized) {
+    Account account = margin("100000.00");
+    Position position = applied(trade(account, List.of(), Map.of(), symbol, Side.BUY, 1, first, Reservations.NONE))
+        .position();
+    position = applied(trade(account, List.of(position), Map.of(), symbol, Side.BUY, 2, second, Reservations.NONE))
+        .position();
+    CashAccountRules.Applied sold = applied(trade(account, List.of(position), last(symbol, exit), symbol, Side.SELL,
+        3, exit, Reservations.NONE));
+    assertThat(sold.position().realizedPnl()).isEqualByComparingTo(realized);
+    assertThat(sold.cash()).isEqualByComparingTo(d("100000.00").add(d(realized)));
+  }
+
+  @Test
+  void oneFuturesOpenGainDoesNotPayForAnothersOpenLoss() {
+    // /ES 600 points up (+30,000.00), /NQ 1,500 points down (-30,000.00); margins 15,000.00 + 21,000.00.
+    List<Position> held = List.of(new Position(ES, 1, d("5250.00"), BigDecimal.ZERO),
+        new Position("/NQ", 1, d("18000.00"), BigDecimal.ZERO));
+    Map<String, Quote> quotes = Map.of(ES, new Quote(ES, Map.of("last", "5850.00"), Instant.EPOCH),
+        "/NQ", new Quote("/NQ", Map.of("last", "16500.00"), Instant.EPOCH));
+    assertThat(AccountValuation.committed(held, quotes, INSTRUMENTS)).isEqualByComparingTo("66000.00");
+    AccountValuation.Snapshot s = AccountValuation.value(cash("50000.00"), held, quotes, INSTRUMENTS);
+    assertThat(s.netLiq()).isEqualByComparingTo("50000.00");
+    assertThat(s.stockBuyingPower()).isEqualByComparingTo("-16000.00");
+  }
+
   @Test
   void aShortFutureOnAMarginAccountRealizesWhenBoughtBack() {
     Account account = margin("50000.00");
@@ -236,6 +267,10 @@ class ContractRulesTest {
     Reservations r = Reservations.of(holds, positions, INSTRUMENTS, "/CL");
     assertThat(r.cash()).isEqualByComparingTo("21621.25");
     assertThat(r.shares()).isEqualTo(2);
+    // Two sells that together go through zero: the first only closes, the second opens a short of 2.
+    assertThat(Reservations.of(List.of(new Reservations.Hold(ES, Side.SELL, 2, d("5300.00")),
+        new Reservations.Hold(ES, Side.SELL, 2, d("5310.00"))), List.of(new Position(ES, 2, d("5250.00"),
+        BigDecimal.ZERO)), INSTRUMENTS, ES).cash()).isEqualByComparingTo("30000.00");
     // A futures sell that only closes holds no margin.
     assertThat(Reservations.of(List.of(new Reservations.Hold(ES, Side.SELL, 1, d("5300.00"))),
         List.of(new Position(ES, 1, d("5250.00"), BigDecimal.ZERO)), INSTRUMENTS, ES).cash()).isZero();
