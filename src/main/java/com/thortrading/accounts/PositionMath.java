@@ -52,12 +52,6 @@ public final class PositionMath {
     return CashAccountRules.AVERAGE_COST_SCALE + Math.max(0, digits - 1);
   }
 
-  /** Cash after an execution of shares: a buy pays, a sell (or short sale) receives. */
-  public static BigDecimal cashAfter(BigDecimal cash, Side side, long quantity, BigDecimal price) {
-    BigDecimal amount = price.multiply(BigDecimal.valueOf(quantity));
-    return side == Side.BUY ? cash.subtract(amount) : cash.add(amount);
-  }
-
   /**
    * Cash after an execution of {@code instrument} that took the position from {@code before} to {@code after}:
    * a future moves only the profit or loss it realized; anything else pays or receives price × multiplier ×

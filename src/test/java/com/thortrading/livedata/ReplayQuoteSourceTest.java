@@ -13,6 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayQuoteSourceTest {
 
   private static final Instant T0 = Instant.parse("2026-01-05T15:00:00Z");
+  /** Two symbols at one instant, then AAPL every 10 recorded seconds. */
+  private static final String TIMED_ROWS = """
+      timestamp,Symbol,Last
+      2025-12-08T14:30:00Z,AAPL,1.00
+      2025-12-08T14:30:00Z,MSFT,2.00
+      2025-12-08T14:30:10Z,AAPL,1.10
+      2025-12-08T14:30:20Z,AAPL,1.20
+      """;
 
   @TempDir
   Path dir;
@@ -50,13 +58,7 @@ class ReplayQuoteSourceTest {
 
   @Test
   void timedRowsPlayAtTheirRecordedPaceTimesTheSpeed() throws Exception {
-    ReplayQuoteSource replay = new ReplayQuoteSource(csv("""
-        timestamp,Symbol,Last
-        2025-12-08T14:30:00Z,AAPL,1.00
-        2025-12-08T14:30:00Z,MSFT,2.00
-        2025-12-08T14:30:10Z,AAPL,1.10
-        2025-12-08T14:30:20Z,AAPL,1.20
-        """), 10, false);
+    ReplayQuoteSource replay = new ReplayQuoteSource(csv(TIMED_ROWS), 10, false);
     replay.open();
 
     List<Quote> start = replay.poll(T0);
@@ -74,14 +76,7 @@ class ReplayQuoteSourceTest {
 
   @Test
   void aPollReturnsEveryRowThatCameDueInRecordedOrderWithItsRecordedTime() throws Exception {
-    ReplayQuoteSource replay = new ReplayQuoteSource(csv("""
-        timestamp,Symbol,Last
-        2025-12-08T14:30:00Z,AAPL,1.00
-        2025-12-08T14:30:00Z,MSFT,2.00
-        2025-12-08T14:30:10Z,AAPL,1.10
-        2025-12-08T14:30:20Z,AAPL,1.20
-        2025-12-08T14:30:30Z,AAPL,1.30
-        """), 10, false);
+    ReplayQuoteSource replay = new ReplayQuoteSource(csv(TIMED_ROWS + "2025-12-08T14:30:30Z,AAPL,1.30\n"), 10, false);
     replay.open();
     replay.poll(T0);
 
