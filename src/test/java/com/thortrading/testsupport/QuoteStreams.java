@@ -28,7 +28,10 @@ public final class QuoteStreams {
     List<String> published = jedis.xrange(LiveDataRedis.historyKey(symbol), "-", "+").stream()
         .map(StreamEntry::getFields)
         .map(f -> new JsonObject(f.get("quote")).getString("timestamp"))
-        .filter(t -> t.compareTo(got.get(0)) >= 0 && t.compareTo(got.get(got.size() - 1)) <= 0).toList();
-    assertThat(got).as(symbol).doesNotHaveDuplicates().isSorted().containsExactlyElementsOf(published);
+        .filter(t -> !java.time.Instant.parse(t).isBefore(java.time.Instant.parse(got.get(0)))
+            && !java.time.Instant.parse(t).isAfter(java.time.Instant.parse(got.get(got.size() - 1)))).toList();
+    // As instants: Instant.toString drops ".000" on a whole second, so "…50Z" sorts after "…50.020Z" as text.
+    assertThat(got).as(symbol).doesNotHaveDuplicates()
+        .isSortedAccordingTo(java.util.Comparator.comparing(java.time.Instant::parse)).containsExactlyElementsOf(published);
   }
 }
