@@ -45,6 +45,8 @@ public enum Setting {
   FANOUT_IDLE_TIMEOUT_MS("MS", "A connection that sends nothing this long is closed (browsers ping every 5 s)"),
   FANOUT_MAX_SOCKETS("N", "Browser sockets one node holds at once, signed in or not"),
   FANOUT_MAX_SOCKETS_PER_TOKEN("N", "Browser sockets one token may hold at once on one node"),
+  FANOUT_SKIP_OVERTAKEN_MS("MS", "A quote that waited this long for a fan-out event loop is skipped when a newer "
+      + "quote of its symbol is already behind it (overload)"),
   ADMIN_TOKEN("TOKEN", "The operator's token (at least 32 characters): any account, accounts, tokens, /metrics; "
       + "empty: one is generated at first start and logged once"),
   METRICS_TOKEN("TOKEN", "A token (at least 32 characters) that may read /metrics and nothing else; empty: none"),

@@ -14,6 +14,7 @@ import com.thortrading.accounts.TradingStore;
 import com.thortrading.livedata.ExcelQuoteSource;
 import com.thortrading.livedata.IngestLeaderVerticle;
 import com.thortrading.livedata.IngestRole;
+import com.thortrading.livedata.LatestQuotes;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.QuotePollerVerticle;
 import com.thortrading.livedata.QuoteSource;
@@ -59,11 +60,14 @@ public final class ThorService implements AutoCloseable {
   private final Vertx vertx;
   private final EmbeddedServices servers;
   private final int httpPort;
+  private final LatestQuotes latestQuotes;
 
   private final Optional<String> pageToken;
 
-  private ThorService(Vertx vertx, EmbeddedServices servers, int httpPort, Optional<String> pageToken) {
+  private ThorService(Vertx vertx, EmbeddedServices servers, int httpPort, Optional<String> pageToken,
+      LatestQuotes latestQuotes) {
     this.pageToken = pageToken;
+    this.latestQuotes = latestQuotes;
     this.vertx = vertx;
     this.servers = servers;
     this.httpPort = httpPort;
@@ -106,6 +110,8 @@ public final class ThorService implements AutoCloseable {
       }
 
       TokenStore tokens = new TokenStore(new TokenSecrets(new SecureRandom()));
+      // The node's newest quote per symbol: written by its one subscriber, read by its fan-out instances.
+      LatestQuotes latestQuotes = new LatestQuotes();
       Optional<String> pageToken = Optional.empty();
       if (roles.contains(Role.ENGINE)) {
         AccountsSchema.prepare(vertx, pg, servers.pgUrl(), config.startingCash()).await();
@@ -129,7 +135,7 @@ public final class ThorService implements AutoCloseable {
       }
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         // One subscriber per node: it feeds this node's matcher and fan-out, local only.
-        vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions)).await();
+        vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions, latestQuotes)).await();
       }
       String quotes = "none (no ingest role)";
       Optional<QuoteSourceStatus> sourceStatus = Optional.empty();
@@ -154,7 +160,7 @@ public final class ThorService implements AutoCloseable {
       }
       int httpPort = -1;
       if (roles.contains(Role.WEB)) {
-        WebShared shared = WebShared.create(pg, config.edge(), config.fanout(), BackendRegistries.getNow(meters), clock);
+        WebShared shared = WebShared.create(pg, config.edge(), config.fanout(), latestQuotes, BackendRegistries.getNow(meters), clock);
         java.util.List<HttpServerVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
         Pool httpPg = pg;
         Optional<QuoteSourceStatus> status = sourceStatus;
@@ -174,7 +180,7 @@ public final class ThorService implements AutoCloseable {
         }
         httpPort = instances.get(0).actualPort();
       }
-      ThorService service = new ThorService(vertx, servers, httpPort, pageToken);
+      ThorService service = new ThorService(vertx, servers, httpPort, pageToken, latestQuotes);
       String link = pageToken.map(t -> "#token=" + t).orElse(" (sign in with an account's token)");
       LOG.info("ThorTrading is up{}. Web UI: {}{} | Redis: {}{} | PostgreSQL: {}{} | Quotes: {}",
           config.cluster().map(c -> " (" + roles + " in cluster " + c.name() + ")").orElse(""),
@@ -272,6 +278,11 @@ public final class ThorService implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The node's newest quote per symbol, as its Redis subscriber received them. */
+  public LatestQuotes latestQuotes() {
+    return latestQuotes;
   }
 
   public int httpPort() {

@@ -6,6 +6,7 @@ import com.thortrading.accounts.RateLimiter;
 import com.thortrading.accounts.TokenAuthenticator;
 import com.thortrading.accounts.TokenSecrets;
 import com.thortrading.accounts.TokenStore;
+import com.thortrading.livedata.LatestQuotes;
 import com.thortrading.stream.FanoutNode;
 import com.thortrading.stream.FanoutOptions;
 import com.thortrading.trades.ApiGuard;
@@ -21,13 +22,14 @@ import java.time.Duration;
  */
 record WebShared(AccessPolicy policy, TokenAuthenticator authenticator, ApiGuard guard, FanoutNode fanout) {
 
-  static WebShared create(Pool pg, EdgeOptions edge, FanoutOptions fanout, MeterRegistry meters, Clock clock) {
+  static WebShared create(Pool pg, EdgeOptions edge, FanoutOptions fanout, LatestQuotes latest, MeterRegistry meters,
+      Clock clock) {
     AccessPolicy policy = new AccessPolicy(AccountIds.DEFAULT);
     TokenAuthenticator authenticator = new TokenAuthenticator(pg, new TokenStore(new TokenSecrets(new SecureRandom())),
         edge.operatorToken(), edge.metricsToken(), clock, Duration.ofSeconds(1),
         new RateLimiter(edge.authFailuresPerMinute() / 60.0, 10, System::nanoTime, 100_000));
     ApiGuard guard = new ApiGuard(policy, authenticator, new RateLimiter(edge.orderRatePerSecond(),
         2.0 * edge.orderRatePerSecond(), System::nanoTime, 100_000));
-    return new WebShared(policy, authenticator, guard, new FanoutNode(fanout, meters));
+    return new WebShared(policy, authenticator, guard, new FanoutNode(fanout, latest, meters));
   }
 }

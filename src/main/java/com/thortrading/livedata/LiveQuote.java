@@ -8,8 +8,14 @@ import io.vertx.core.eventbus.EventBus;
  * Handed to this node's consumers of {@code quotes.<SYMBOL>} by reference (it never crosses the cluster).
  *
  * @param json one JSON object, the text {@link QuoteJson} wrote (or read without a trailing token)
+ * @param receivedNanos when this node received it ({@link System#nanoTime()}), to tell how long it has waited
  */
-public record LiveQuote(Quote quote, String json) {
+public record LiveQuote(Quote quote, String json, long receivedNanos) {
+
+  /** A quote received now. */
+  public LiveQuote(Quote quote, String json) {
+    this(quote, json, System.nanoTime());
+  }
 
   /** Makes {@code LiveQuote} travel on this event bus by reference; undone by {@link #unregisterCodec}. */
   public static void registerCodec(EventBus bus) {

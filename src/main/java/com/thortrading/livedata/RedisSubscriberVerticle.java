@@ -36,6 +36,7 @@ public final class RedisSubscriberVerticle extends VerticleBase {
 
   private final RedisOptions options;
   private final Backoff backoff;
+  private final LatestQuotes latest;
   private Redis client;
   private RedisConnection connection;
   private boolean stopping;
@@ -44,13 +45,14 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private Promise<Void> confirmed;
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
-  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff) {
+  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest) {
     this.options = options;
     this.backoff = backoff;
+    this.latest = latest;
   }
 
-  public RedisSubscriberVerticle(RedisOptions options) {
-    this(options, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)));
+  public RedisSubscriberVerticle(RedisOptions options, LatestQuotes latest) {
+    this(options, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), latest);
   }
 
   @Override
@@ -106,8 +108,11 @@ public final class RedisSubscriberVerticle extends VerticleBase {
       LOG.debug("Ignoring a message on {} that is not a quote: {}", message.get(2), notAQuote.getMessage());
       return;
     }
-    // Parsed once here for every consumer on this node, and passed with its text, by reference.
-    vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), new LiveQuote(quote, json), LOCAL);
+    // Parsed once here for every consumer on this node, and passed with its text, by reference. Recorded as the
+    // newest before it is published, so a consumer still holding an older one knows this one is behind it.
+    LiveQuote live = new LiveQuote(quote, json);
+    latest.received(symbol.get(), live);
+    vertx.eventBus().publish(QuoteAddresses.quotes(symbol.get()), live, LOCAL);
   }
 
   private void lost(RedisConnection conn, String why) {

@@ -9,6 +9,7 @@ final class FanoutMetrics {
   final Counter sent;
   final Counter conflated;
   final Counter dropped;
+  final Counter overtaken;
   final Counter slowDisconnects;
   final Counter refusedFrames;
 
@@ -20,6 +21,9 @@ final class FanoutMetrics {
     this.dropped = Counter.builder("thortrading.fanout.messages.dropped")
         .description("Quotes replaced inside a rate-cap window, or left unsent when a slow client was closed")
         .register(registry);
+    this.overtaken = Counter.builder("thortrading.fanout.quotes.overtaken")
+        .description("Quotes a fan-out event loop skipped: they had waited past THOR_FANOUT_SKIP_OVERTAKEN_MS and a "
+            + "newer quote of the symbol was already behind them").register(registry);
     this.slowDisconnects = Counter.builder("thortrading.fanout.slow.disconnects")
         .description("Clients closed for staying behind too long").register(registry);
     this.refusedFrames = Counter.builder("thortrading.fanout.frames.refused")

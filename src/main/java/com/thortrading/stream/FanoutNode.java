@@ -1,5 +1,6 @@
 package com.thortrading.stream;
 
+import com.thortrading.livedata.LatestQuotes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FanoutNode {
 
   private final FanoutOptions options;
+  private final LatestQuotes latest;
   private final FanoutMetrics metrics;
   private final AtomicInteger sockets = new AtomicInteger();
   private final AtomicInteger registrations = new AtomicInteger();
@@ -24,8 +26,9 @@ public final class FanoutNode {
   private final List<Instance> instances = new CopyOnWriteArrayList<>();
   private final AtomicInteger instancesMade = new AtomicInteger();
 
-  public FanoutNode(FanoutOptions options, MeterRegistry meters) {
+  public FanoutNode(FanoutOptions options, LatestQuotes latest, MeterRegistry meters) {
     this.options = options;
+    this.latest = latest;
     this.meters = meters;
     this.metrics = new FanoutMetrics(meters);
     Gauge.builder("thortrading.fanout.clients", sockets::get).description("Connected clients").register(meters);
@@ -39,6 +42,11 @@ public final class FanoutNode {
 
   public FanoutOptions options() {
     return options;
+  }
+
+  /** The node's newest quote per symbol, kept by its Redis subscriber (read-only here). */
+  LatestQuotes latest() {
+    return latest;
   }
 
   FanoutMetrics metrics() {

@@ -16,13 +16,16 @@ import java.time.Duration;
  *     is also what finally drops a client that stopped reading, since it never takes its close frame
  * @param maxSockets sockets this node holds at once, signed in or not
  * @param maxSocketsPerToken sockets one token may hold at once on this node
+ * @param skipOvertakenAfter a quote that waited this long for its fan-out event loop is skipped when a newer quote
+ *     of its symbol is already behind it: an overloaded loop catches up on the newest instead of working through
+ *     a backlog of stale prices
  */
 public record FanoutOptions(int maxRegistrations, int maxFrameBytes, int maxAddressLength, int maxViolations,
     int maxInFlight, Duration maxBehind, int ratePerSecond, Duration idleTimeout, int maxSockets,
-    int maxSocketsPerToken) {
+    int maxSocketsPerToken, Duration skipOvertakenAfter) {
 
   public static FanoutOptions defaults() {
     return new FanoutOptions(500, 16 * 1024, 200, 10, 256, Duration.ofSeconds(10), 20, Duration.ofSeconds(30),
-        10_000, 20);
+        10_000, 20, Duration.ofMillis(100));
   }
 }

@@ -80,6 +80,7 @@ public final class SockJsFanout {
   private long sweepTimer = -1;
   private long revocationTimer = -1;
   private MessageConsumer<JsonObject> revocations;
+  private final long skipOvertakenNanos;
 
   /** One instance of the node's fan-out, on the caller's event loop; {@code node} is what instances share. */
   public SockJsFanout(Vertx vertx, FanoutNode node, LiveDataRedis liveData, OrderEngineClient engine,
@@ -92,6 +93,7 @@ public final class SockJsFanout {
     this.access = access;
     this.metrics = node.metrics();
     this.figures = node.instance();
+    this.skipOvertakenNanos = options.skipOvertakenAfter().toNanos();
     this.context = vertx.getOrCreateContext();
   }
 
@@ -465,6 +467,13 @@ public final class SockJsFanout {
 
     void onQuote(LiveQuote quote) {
       long now = System.nanoTime();
+      // Behind (an overloaded loop): a quote that waited this long and already has a newer one queued behind it is
+      // worth nothing to anyone, so the loop catches up on the newest instead of writing every stale price. Below
+      // that wait every quote goes out, in order.
+      if (now - quote.receivedNanos() > skipOvertakenNanos && node.latest().overtaken(symbol, quote)) {
+        metrics.overtaken.increment();
+        return;
+      }
       if (cap.offer(quote, now) == RateCap.Verdict.SEND) {
         broadcast(quote);
       } else if (timer < 0) {

@@ -108,6 +108,8 @@ class ClusterProcessesIT {
         "THOR_CLUSTER_PORT", String.valueOf(hazelcastPort), "THOR_CLUSTER_MEMBERS", members.toString(),
         "THOR_ROLES", roles, "THOR_ADMIN_TOKEN", TestService.ADMIN_TOKEN, "THOR_POLL_INTERVAL_MS", "200"));
     env.put("THOR_INGEST_TAKEOVER_MS", String.valueOf(TAKEOVER.toMillis()));
+    // Every quote is counted here, so a loop that falls behind on a busy machine must not skip overtaken ones.
+    env.put("THOR_FANOUT_SKIP_OVERTAKEN_MS", "600000");
     env.put("THOR_DATA_DIR", Files.createTempDirectory("thor-it-" + name).toString());
     env.put("THOR_HTTP_PORT", String.valueOf(Math.max(httpPort, 0)));
     builder.environment().putAll(env);

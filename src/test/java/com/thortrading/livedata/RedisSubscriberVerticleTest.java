@@ -32,7 +32,7 @@ class RedisSubscriberVerticleTest {
     vertx.eventBus().<LiveQuote>localConsumer("quotes.AAPL", m -> aapl.add(m.body().json())).completion().await();
     vertx.eventBus().<LiveQuote>localConsumer("quotes./ES", m -> es.add(m.body())).completion().await();
     RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(new RedisOptions().setConnectionString(REDIS.url()),
-        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
+        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), new LatestQuotes());
     vertx.deployVerticle(subscriber).await();
 
     try (Jedis jedis = REDIS.jedis()) {
@@ -71,7 +71,7 @@ class RedisSubscriberVerticleTest {
   void isNotUpUntilRedisConfirmsTheSubscription(Vertx vertx) throws Exception {
     try (HoldingProxy proxy = HoldingProxy.start(vertx, REDIS.port())) {
       RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(
-          new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port()));
+          new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port()), new LatestQuotes());
       var deployed = vertx.deployVerticle(subscriber);
 
       // Redis has the PSUBSCRIBE, its reply is held back: the verticle must not say it is up.

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A client that stops reading while big quotes flow fast: it is conflated, then disconnected; what the server
- * holds for clients stays bounded; a normal client beside it keeps receiving without delay.
+ * Falling behind. A client that stops reading while big quotes flow fast: it is conflated, then disconnected; what
+ * the server holds for clients stays bounded; a normal client beside it keeps receiving without delay. A fan-out
+ * loop that falls behind skips the quotes already overtaken and catches up on the newest.
  */
 class FanoutSlowClientTest {
 
@@ -180,6 +181,48 @@ class FanoutSlowClientTest {
     slow.close();
     service.vertx().cancelTimer(pings);
     assertThat(normal.closed.get()).isFalse();
+  }
+
+  @Test
+  void aLoopThatFellBehindSkipsQuotesAlreadyOvertakenButDeliversTheNewestAndEveryQuoteThatDidNotWait()
+      throws Exception {
+    BridgeTestClient client = service.vertx().createWebSocketClient().connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(service.httpPort()).setURI("/eventbus/websocket"))
+        .map(BridgeTestClient::new).await();
+    client.register("quotes.LAG");
+    await().atMost(Duration.ofSeconds(5)).until(() -> metric("thortrading_fanout_registrations") >= 1);
+    double skippedBefore = metric("thortrading_fanout_quotes_overtaken_total");
+    // As the node's subscriber hands quotes on, but with the time each was received set back: 1 and 2 waited a
+    // second for the loop (as behind an overloaded one), and 2 had already overtaken 1. Then 3 and 4, just received:
+    // 4 overtook 3, but 3 did not wait, so it still goes out.
+    long aSecondAgo = System.nanoTime() - Duration.ofSeconds(1).toNanos();
+    LiveQuote[] quotes = {lag(1, aSecondAgo), lag(2, aSecondAgo), null, null};
+    service.latestQuotes().received("LAG", quotes[1]);
+    service.vertx().eventBus().publish("quotes.LAG", quotes[0], new DeliveryOptions().setLocalOnly(true));
+    service.vertx().eventBus().publish("quotes.LAG", quotes[1], new DeliveryOptions().setLocalOnly(true));
+    // Handed on in order, so once 2 is in, 1 has been dealt with.
+    await().atMost(Duration.ofSeconds(10)).until(() -> lasts(client).contains("2.00"));
+    quotes[2] = lag(3, System.nanoTime());
+    quotes[3] = lag(4, System.nanoTime());
+    service.latestQuotes().received("LAG", quotes[3]);
+    service.vertx().eventBus().publish("quotes.LAG", quotes[2], new DeliveryOptions().setLocalOnly(true));
+    service.vertx().eventBus().publish("quotes.LAG", quotes[3], new DeliveryOptions().setLocalOnly(true));
+
+    // 4 is the last one handed on, so once it is in, whatever else was coming has come.
+    await().atMost(Duration.ofSeconds(10)).until(() -> lasts(client).contains("4.00"));
+    assertThat(lasts(client)).containsExactly("2.00", "3.00", "4.00");
+    assertThat(metric("thortrading_fanout_quotes_overtaken_total") - skippedBefore).isEqualTo(1.0);
+    client.socket.close();
+  }
+
+  private static List<String> lasts(BridgeTestClient client) {
+    return client.recs("quotes.LAG").stream().map(f -> f.getJsonObject("body").getValue("last").toString()).toList();
+  }
+
+  private static LiveQuote lag(int last, long receivedNanos) {
+    String json = new JsonObject().put("symbol", "LAG").put("last", last + ".00")
+        .put("timestamp", Instant.now().toString()).encode();
+    return new LiveQuote(QuoteJson.fromJson(json), json, receivedNanos);
   }
 
   @Test
