@@ -26,7 +26,7 @@ class PackageBoundariesTest {
   /** What each package offers the others. */
   private static final Map<String, Set<String>> CONTRACTS = Map.of(
       "livedata", Set.of("Quote", "QuoteField", "QuoteJson", "QuoteSymbols", "QuoteAddresses", "LiveDataRedis",
-          "LiveQuote", "Bar", "BarBuilder", "BarJson"),
+          "LiveQuote", "LatestQuotes", "Bar", "BarBuilder", "BarJson"),
       "accounts", Set.of("OrderEngineClient", "AccountAddresses", "AccountIds", "OrderRequest", "EngineOutcome",
           "OrderStatus", "OrderType", "Side", "TimeInForce", "AccessPolicy", "Principal", "TokenAuthenticator",
           "TokenSecrets", "RateLimiter"));
