@@ -725,7 +725,9 @@ function renderOrders() {
     const tr = document.createElement('tr');
     tr.dataset.orderId = o.id;
     const price = o.fill_price || o.limit_price || o.stop_price || 'MKT';
-    const cells = [o.id, new Date(o.created_at).toLocaleTimeString(), o.symbol, o.side, o.quantity, o.order_type, price, o.status];
+    // A partly filled order shows how much of it has filled: 300/1000.
+    const quantity = o.filled_quantity > 0 && o.filled_quantity < o.quantity ? o.filled_quantity + '/' + o.quantity : o.quantity;
+    const cells = [o.id, new Date(o.created_at).toLocaleTimeString(), o.symbol, o.side, quantity, o.order_type, price, o.status];
     cells.forEach((text, i) => {
       const td = document.createElement('td');
       td.textContent = text;
@@ -802,6 +804,9 @@ function explain(status, body) {
       if (!o) break;
       if (o.status === 'FILLED') {
         showResult('Filled: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' at ' + o.fill_price + ' (' + o.fill_reason + ')', true);
+      } else if (o.status === 'WORKING' && o.filled_quantity > 0) {
+        showResult('Partly filled: ' + o.side + ' ' + o.filled_quantity + ' of ' + o.quantity + ' ' + o.symbol + ' at '
+          + o.fill_price + ' (' + o.fill_reason + '); the rest works', true);
       } else if (o.status === 'WORKING') {
         showResult('Working: ' + o.side + ' ' + o.quantity + ' ' + o.symbol + ' ' + o.order_type + ' '
           + (o.limit_price || o.stop_price) + ' ' + o.tif + ' (' + o.fill_reason + ')', true);

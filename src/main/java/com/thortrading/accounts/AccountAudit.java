@@ -94,7 +94,7 @@ public final class AccountAudit {
       if (o.status() == OrderStatus.WORKING) {
         long open = o.quantity() - filled;
         holds.add(new Reservations.Hold(o.symbol(), o.side(), open, o.limitPrice().or(o::stopPrice)
-            .orElse(BigDecimal.ZERO)));
+            .or(o::fillPrice).orElse(BigDecimal.ZERO)));
         if (o.side() == Side.SELL) {
           reservedShares.merge(o.symbol(), open, Long::sum);
         }

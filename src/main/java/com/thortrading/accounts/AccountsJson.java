@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -109,6 +110,10 @@ public final class AccountsJson {
   static JsonObject fillQuote(Quote q) {
     JsonObject json = new JsonObject().put("symbol", q.symbol());
     for (String field : FillPriceRule.LIVE_PRICE_FIELDS) {
+      q.field(field).ifPresent(v -> json.put(field, v));
+    }
+    // The sizes a fill at the touch was limited by.
+    for (String field : List.of(QuoteField.BID_SIZE, QuoteField.ASK_SIZE)) {
       q.field(field).ifPresent(v -> json.put(field, v));
     }
     return json.put(QuoteField.TIMESTAMP, time(q.timestamp()));

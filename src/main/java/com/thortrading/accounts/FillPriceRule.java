@@ -20,6 +20,10 @@ import java.util.Optional;
  *   <li>STP: triggers when last (ask for a buy, bid for a sell, when last is missing) reaches the stop, then fills
  *   as a market order at that quote. STP_LMT: triggers the same way, then behaves as LMT.</li>
  * </ul>
+ *
+ * <p>How many: everything still open, except with {@link MarketFill#TOUCH}, where a fill taken against the ask (a
+ * buy) or the bid (a sell) takes at most that side's displayed size ({@code ask_size}, {@code bid_size}, in shares
+ * or contracts) when the quote shows one; the rest works and fills on later quotes, never twice on one quote.
  */
 public final class FillPriceRule {
 
@@ -34,8 +38,11 @@ public final class FillPriceRule {
   public sealed interface Decision permits Fill, Reject, Work {
   }
 
-  /** Fill at {@code price}; {@code quote} is the live quote it came from, when it came from one. */
-  public record Fill(BigDecimal price, Optional<Quote> quote, String reason) implements Decision {
+  /**
+   * Fill {@code quantity} at {@code price}; {@code quote} is the live quote it came from, when it came from one.
+   * {@code quantity} is what is still open, or less when the quote's displayed size allows less.
+   */
+  public record Fill(long quantity, BigDecimal price, Optional<Quote> quote, String reason) implements Decision {
   }
 
   public record Reject(Rejection rejection) implements Decision {
@@ -84,7 +91,7 @@ public final class FillPriceRule {
   public static Decision decide(OrderRequest order, Optional<Quote> quote, LimitWithoutQuote noQuote,
       MarketFill marketFill) {
     return evaluate(order.symbol(), order.side(), order.type(), order.limitPrice(), order.stopPrice(), false, quote,
-        noQuote == LimitWithoutQuote.FILL, marketFill);
+        noQuote == LimitWithoutQuote.FILL, marketFill, order.quantity());
   }
 
   /** A working order, against a new quote: {@link Fill}, or {@link Work} (possibly newly triggered). */
@@ -93,8 +100,49 @@ public final class FillPriceRule {
   }
 
   public static Decision match(Order working, Quote quote, MarketFill marketFill) {
+    if (working.filledQuantity() > 0 && working.fillQuote().isPresent()
+        && !millis(quote.timestamp()).isAfter(millis(working.fillQuote().get().timestamp()))) {
+      // The size that quote showed has been taken by this order already: the rest waits for a newer quote. Quote
+      // times are compared to the millisecond, as quotes are stored: the same quote read back never looks newer.
+      return new Work(working.triggered(), working.filledQuantity() + " of " + working.quantity()
+          + " filled; the rest waits for a quote after " + working.fillQuote().get().timestamp());
+    }
     return evaluate(working.symbol(), working.side(), working.type(), working.limitPrice(), working.stopPrice(),
-        working.triggered(), Optional.of(quote), false, marketFill);
+        working.triggered(), Optional.of(quote), false, marketFill, working.quantity() - working.filledQuantity());
+  }
+
+  private static java.time.Instant millis(java.time.Instant at) {
+    return at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  /**
+   * How much of {@code open} a fill at {@code field} of {@code quote} takes: all of it, except at the touch (the
+   * ask for a buy, the bid for a sell, with {@link MarketFill#TOUCH}) when the quote shows a smaller size there.
+   */
+  private static Fill sized(Side side, long open, BigDecimal price, Optional<Quote> quote, String field,
+      String reason, MarketFill marketFill) {
+    String touch = side == Side.BUY ? QuoteField.ASK : QuoteField.BID;
+    if (marketFill != MarketFill.TOUCH || quote.isEmpty() || !touch.equals(field)) {
+      return new Fill(open, price, quote, reason);
+    }
+    String sizeField = side == Side.BUY ? QuoteField.ASK_SIZE : QuoteField.BID_SIZE;
+    Optional<Long> size = displayedSize(quote.get(), sizeField);
+    if (size.isEmpty()) {
+      return new Fill(open, price, quote, reason); // no size shown: nothing says less is there
+    }
+    if (size.get() >= open) {
+      return new Fill(open, price, quote, reason + "; all " + open + " (" + sizeField + " " + size.get() + ")");
+    }
+    return new Fill(size.get(), price, quote, reason + "; " + size.get() + " of " + open + " (" + sizeField + " "
+        + size.get() + "), " + (open - size.get()) + " left");
+  }
+
+  /** A side's displayed size as whole shares or contracts; empty when missing, not a number, or under one. */
+  static Optional<Long> displayedSize(Quote quote, String sizeField) {
+    return quote.decimal(sizeField)
+        .map(d -> d.setScale(0, java.math.RoundingMode.DOWN))
+        .filter(d -> d.signum() > 0)
+        .map(d -> d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : d.longValueExact());
   }
 
   /** The field a market order on {@code side} fills at, by the rule in force; empty when the quote has none. */
@@ -110,7 +158,7 @@ public final class FillPriceRule {
 
   private static Decision evaluate(String symbol, Side side, OrderType type, Optional<BigDecimal> limit,
       Optional<BigDecimal> stop, boolean triggered, Optional<Quote> quote, boolean fillLimitWithoutQuote,
-      MarketFill marketFill) {
+      MarketFill marketFill, long open) {
     switch (type) {
       case MKT -> {
         Optional<String> field = quote.flatMap(q -> marketField(side, q, marketFill));
@@ -119,16 +167,18 @@ public final class FillPriceRule {
               "Cannot fill market order: no live market price available for " + symbol));
         }
         BigDecimal price = quote.get().decimal(field.get()).orElseThrow();
-        return new Fill(price, quote, "market order at " + field.get() + " " + price.toPlainString());
+        return sized(side, open, price, quote, field.get(), "market order at " + field.get() + " "
+            + price.toPlainString(), marketFill);
       }
       case LMT -> {
         if (quote.isEmpty() && fillLimitWithoutQuote) {
-          return new Fill(limit.orElseThrow(), quote, "limit price " + limit.get().toPlainString() + " (no live quote)");
+          return new Fill(open, limit.orElseThrow(), quote, "limit price " + limit.get().toPlainString()
+              + " (no live quote)");
         }
         if (quote.isEmpty()) {
           return new Work(false, "waiting for a quote of " + symbol);
         }
-        return limitAgainst(side, limit.orElseThrow(), quote, false, "");
+        return limitAgainst(side, limit.orElseThrow(), quote, false, "", open, marketFill);
       }
       default -> {
         if (quote.isEmpty()) {
@@ -147,15 +197,16 @@ public final class FillPriceRule {
         if (type == OrderType.STP) {
           String field = marketField(side, quote.get(), marketFill).orElseThrow();
           BigDecimal price = quote.get().decimal(field).orElseThrow();
-          return new Fill(price, quote, why + "market at " + field + " " + price.toPlainString());
+          return sized(side, open, price, quote, field, why + "market at " + field + " " + price.toPlainString(),
+              marketFill);
         }
-        return limitAgainst(side, limit.orElseThrow(), quote, true, why);
+        return limitAgainst(side, limit.orElseThrow(), quote, true, why, open, marketFill);
       }
     }
   }
 
   private static Decision limitAgainst(Side side, BigDecimal limit, Optional<Quote> quote, boolean triggered,
-      String prefix) {
+      String prefix, long open, MarketFill marketFill) {
     String sideField = side == Side.BUY ? QuoteField.ASK : QuoteField.BID;
     Optional<String> field = quote.flatMap(q -> positive(q, sideField).map(p -> sideField)
         .or(() -> positive(q, QuoteField.LAST).map(p -> QuoteField.LAST)));
@@ -170,7 +221,7 @@ public final class FillPriceRule {
       return new Work(triggered, prefix + field.get() + " " + price.toPlainString() + (side == Side.BUY ? " >" : " <")
           + " limit " + limit.toPlainString());
     }
-    return new Fill(limit, quote, prefix + comparison);
+    return sized(side, open, limit, quote, field.get(), prefix + comparison, marketFill);
   }
 
   private record Trigger(String field, BigDecimal price) {

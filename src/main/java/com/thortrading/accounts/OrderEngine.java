@@ -111,15 +111,32 @@ public final class OrderEngine {
             return rest(conn, account, request, holdings, work, quotes);
           }
           FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
+          // The whole order must be affordable at this price, though the quote may show less of it for now.
           CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
               holdings.position(), request.side(), request.quantity(), fill.price(), holdings.reserved());
+          boolean partial = fill.quantity() < request.quantity();
+          if (outcome instanceof CashAccountRules.Applied && partial) {
+            if (request.tif() == TimeInForce.FOK) {
+              return record(conn, account.id(), request, OrderStatus.CANCELED, false, new Rejection(
+                  RejectCode.NOT_MARKETABLE, "FOK order could not fill all " + request.quantity() + " at once ("
+                  + fill.reason() + ") and was cancelled"), quotes, EngineOutcome.ACCEPTED);
+            }
+            outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(), holdings.position(),
+                request.side(), fill.quantity(), fill.price(), holdings.reserved());
+          }
           if (outcome instanceof CashAccountRules.Refused refused) {
             return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
                 EngineOutcome.REJECTED);
           }
           CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
-          return store.insertOrder(conn, request, OrderStatus.FILLED, false, request.quantity(),
-                  Optional.of(fill.price()), fill.quote(), Optional.of(fill.reason()), Optional.empty())
+          // The part the quote did not show works (an IOC's is cancelled) and holds as a working order does, at
+          // this fill's price when it has no limit or stop of its own.
+          OrderStatus status = !partial ? OrderStatus.FILLED
+              : request.tif() == TimeInForce.IOC ? OrderStatus.CANCELED : OrderStatus.WORKING;
+          String reason = fill.reason() + (status == OrderStatus.CANCELED
+              ? "; IOC: the other " + (request.quantity() - fill.quantity()) + " cancelled" : "");
+          return store.insertOrder(conn, request, status, partial && request.type().needsStop(), fill.quantity(),
+                  Optional.of(fill.price()), fill.quote(), Optional.of(reason), Optional.empty())
               .compose(order -> execute(conn, order, fill, applied)
                   .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(),
                       true)));
@@ -200,7 +217,7 @@ public final class OrderEngine {
   private Future<Void> execute(SqlConnection conn, Order order, FillPriceRule.Fill fill,
       CashAccountRules.Applied applied) {
     // Sent together: the connection pipelines them, one round trip instead of three, in order.
-    return Future.all(store.insertFill(conn, order, order.quantity(), fill.price(), fill.quote()),
+    return Future.all(store.insertFill(conn, order, fill.quantity(), fill.price(), fill.quote()),
         store.savePosition(conn, order.account(), applied.position()),
         store.updateCash(conn, order.account(), applied.cash())).mapEmpty();
   }
@@ -268,16 +285,27 @@ public final class OrderEngine {
       return store.lockAccount(conn, order.account()).compose(account -> holdings(conn, order.account(),
           order.symbol(), orderId).compose(holdings -> {
             CashAccountRules.Outcome outcome = TradingRules.apply(account.orElseThrow(), holdings.all(), quotes,
-                options.instruments(), holdings.position(), order.side(), order.quantity(), fill.price(),
+                options.instruments(), holdings.position(), order.side(), fill.quantity(), fill.price(),
                 holdings.reserved());
             if (outcome instanceof CashAccountRules.Refused refused) {
-              return store.finishWorking(conn, orderId, OrderStatus.REJECTED, refused.rejection())
+              // What filled before stays filled: the rest is cancelled, saying why.
+              boolean some = order.filledQuantity() > 0;
+              Rejection why = some ? new Rejection(refused.rejection().code(), "the remaining " + (order.quantity()
+                  - order.filledQuantity()) + " cancelled: " + refused.rejection().message()) : refused.rejection();
+              return store.finishWorking(conn, orderId, some ? OrderStatus.CANCELED : OrderStatus.REJECTED, why)
                   .map(o -> o.map(x -> List.of(AccountsJson.order(x))).orElse(List.of()));
             }
             CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
-            return store.fillWorking(conn, orderId, fill.price(), fill.quote(), fill.reason()).compose(filled ->
-                filled.isEmpty() ? Future.succeededFuture(List.<JsonObject>of())
-                    : execute(conn, filled.get(), fill, applied).map(v -> List.of(AccountsJson.order(filled.get()))));
+            // The fill row first: the order's average fill price is worked out from its fills. The order row is
+            // locked and WORKING, so the update finds it; all four go in one round trip.
+            Future<Void> fillRow = store.insertFill(conn, order, fill.quantity(), fill.price(), fill.quote());
+            Future<Optional<Order>> filled = store.fillWorking(conn, orderId, fill.quantity(), fill.price(),
+                fill.quote(), fill.reason());
+            Future<Void> position = store.savePosition(conn, order.account(), applied.position());
+            Future<Void> cash = store.updateCash(conn, order.account(), applied.cash());
+            return Future.all(fillRow, filled, position, cash).map(v -> List.of(AccountsJson.order(
+                filled.result().orElseThrow(() -> new IllegalStateException("order " + orderId
+                    + " was locked WORKING and is not now")))));
           }));
     });
   }
@@ -296,6 +324,11 @@ public final class OrderEngine {
         ? Future.succeededFuture(noSuchAccount(account))
         : store.eventsSince(pool, account, sinceSeq, limit).map(events -> EngineReply.of(EngineOutcome.OK,
             new JsonObject().put("events", new JsonArray(events)))));
+  }
+
+  /** One order as PostgreSQL has it now, for the matcher to check its book against. */
+  public Future<Optional<Order>> storedOrder(long orderId) {
+    return store.order(pool, orderId);
   }
 
   /** Working orders, oldest first, for the matcher's book. */
@@ -366,6 +399,11 @@ public final class OrderEngine {
                 + ": is not allowed on " + order.type() + " orders"));
       }
       long newQuantity = quantity.orElse(order.quantity());
+      if (newQuantity <= order.filledQuantity()) {
+        return Future.succeededFuture(EngineReply.error(EngineOutcome.INVALID, "INVALID_REQUEST",
+            "quantity: must be more than the " + order.filledQuantity() + " already filled (cancel the order to "
+                + "stop it instead)"));
+      }
       Optional<BigDecimal> newLimit = limit.or(order::limitPrice);
       Optional<BigDecimal> newStop = stop.or(order::stopPrice);
       Optional<Rejection> offTick = instrumentRefuses(order.symbol(), limit, stop);
@@ -376,8 +414,8 @@ public final class OrderEngine {
       return store.lockAccount(conn, order.account()).compose(account ->
           holdings(conn, order.account(), order.symbol(), orderId).compose(holdings -> {
             Optional<Rejection> refused = TradingRules.refusesToReserve(account.orElseThrow(), holdings.all(), quotes,
-                options.instruments(), holdings.position(), order.side(), newQuantity,
-                newLimit.or(() -> newStop).orElseThrow(), holdings.reserved());
+                options.instruments(), holdings.position(), order.side(), newQuantity - order.filledQuantity(),
+                newLimit.or(() -> newStop).or(order::fillPrice).orElseThrow(), holdings.reserved());
             if (refused.isPresent()) {
               return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
                   refused.get().code().name(), refused.get().message()).put("order", AccountsJson.order(order))));

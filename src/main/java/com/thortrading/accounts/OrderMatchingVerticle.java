@@ -168,12 +168,19 @@ public final class OrderMatchingVerticle extends VerticleBase {
         chain = chain.compose(v -> engine.matchWorking(order.id(), quote, quotes)
             .map(changed -> {
               outbox.publish(vertx.eventBus(), changed);
-              if (changed.isEmpty() && expectsFill) {
-                // It should have filled and nothing changed: the database says it is no longer working.
+              return changed.isEmpty() && expectsFill;
+            })
+            // It should have filled and nothing changed: the database knows better. No longer working: out of the
+            // book. Still working (its last part came from this quote, seen by another matcher first): kept, as
+            // the database has it.
+            .compose(unexpected -> unexpected ? engine.storedOrder(order.id()).map(stored -> {
+              if (stored.isPresent() && stored.get().status() == OrderStatus.WORKING) {
+                refresh(stored.get());
+              } else {
                 drop(order);
               }
               return (Void) null;
-            })
+            }) : Future.<Void>succeededFuture())
             .recover(e -> {
               LOG.warn("Matching order {} failed: {}", order.id(), e.getMessage());
               return Future.succeededFuture();
@@ -191,6 +198,14 @@ public final class OrderMatchingVerticle extends VerticleBase {
         onQuote(symbol, next);
       }
     });
+  }
+
+  /** A newer view of an order already in the book (no new read of the latest quote: it has been tried). */
+  private void refresh(Order order) {
+    TreeMap<Long, Order> orders = book.get(order.symbol());
+    if (orders != null && orders.containsKey(order.id())) {
+      orders.put(order.id(), order);
+    }
   }
 
   private void drop(Order order) {

@@ -168,7 +168,7 @@ public final class TradingStore {
    */
   public Future<List<Reservations.Hold>> holds(SqlClient client, String account, long exceptOrder) {
     return client.preparedQuery("SELECT symbol, side, quantity - filled_quantity AS open, "
-            + "COALESCE(limit_price, stop_price) AS price FROM orders "
+            + "COALESCE(limit_price, stop_price, fill_price) AS price FROM orders "
             + "WHERE account_id = $1 AND status = 'WORKING' AND id <> $2 ORDER BY id")
         .execute(Tuple.of(account, exceptOrder))
         .map(rows -> {
@@ -190,13 +190,21 @@ public final class TradingStore {
         });
   }
 
-  /** Fills a working order; empty when it was no longer working (filled, cancelled or expired meanwhile). */
-  public Future<Optional<Order>> fillWorking(SqlConnection conn, long id, BigDecimal price, Optional<Quote> quote,
-      String reason) {
-    return conn.preparedQuery("UPDATE orders SET status = 'FILLED', filled_quantity = quantity, fill_price = $2, "
-            + "fill_quote = $3, fill_reason = $4, updated_at = $5 WHERE id = $1 AND status = 'WORKING' "
+  /**
+   * Books {@code quantity} more of a working order as filled, after its fill row is in: FILLED when that completes
+   * it, else still WORKING (a stop stays triggered). {@code fill_price} becomes the average over its fills, exact
+   * to 6 decimals. Empty when it was no longer working (filled, cancelled or expired meanwhile).
+   */
+  public Future<Optional<Order>> fillWorking(SqlConnection conn, long id, long quantity, BigDecimal price,
+      Optional<Quote> quote, String reason) {
+    return conn.preparedQuery("UPDATE orders SET filled_quantity = filled_quantity + $2, "
+            + "status = CASE WHEN filled_quantity + $2 >= quantity THEN 'FILLED' ELSE 'WORKING' END, "
+            + "triggered = triggered OR (order_type IN ('STP', 'STP_LMT') AND filled_quantity + $2 < quantity), "
+            + "fill_price = CASE WHEN filled_quantity = 0 THEN $3 ELSE (SELECT trim_scale(round(sum(f.quantity * "
+            + "f.price) / sum(f.quantity), 6)) FROM fills f WHERE f.order_id = $1) END, "
+            + "fill_quote = $4, fill_reason = $5, updated_at = $6 WHERE id = $1 AND status = 'WORKING' "
             + "RETURNING " + ORDER_COLUMNS)
-        .execute(Tuple.tuple().addValue(id).addValue(price)
+        .execute(Tuple.tuple().addValue(id).addValue(quantity).addValue(price)
             .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)).addValue(reason).addValue(now()))
         .map(rows -> first(rows).map(TradingStore::order));
   }

@@ -64,7 +64,7 @@ public enum Setting {
   LIMIT_WITHOUT_QUOTE("RULE", "A limit order on a symbol with no quote: rest (works until a quote comes) or fill "
       + "(the original design: fills at once at its limit)"),
   MARKET_FILL("RULE", "Where market orders and triggered stops fill: last (the original design: last, bid, ask, "
-      + "close) or touch (a buy at the ask, a sell at the bid)"),
+      + "close) or touch (a buy at the ask, a sell at the bid, at most the displayed size per quote; the rest works)"),
   SESSION_CLOSE("HH:MM", "When the trading session closes and DAY orders expire"),
   SESSION_ZONE("ZONE", "Time zone of the session close, e.g. America/New_York"),
   STARTING_CASH("AMOUNT", "Cash of the default account 'paper' when first created, and of new accounts that name none"),

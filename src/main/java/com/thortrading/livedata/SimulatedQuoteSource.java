@@ -115,6 +115,10 @@ public final class SimulatedQuoteSource implements QuoteSource {
         BigDecimal bid = last.subtract(tick.multiply(BigDecimal.valueOf((spreadTicks + 1) / 2))).max(tick);
         fields.put(QuoteField.BID, bid.toPlainString());
         fields.put(QuoteField.ASK, bid.add(spread).toPlainString());
+        // Displayed sizes, in shares (round lots) or contracts, derived from the state rather than drawn from the
+        // random walk, so a seed gives the same prices it always has.
+        fields.put(QuoteField.BID_SIZE, Long.toString(size(QuoteField.BID)));
+        fields.put(QuoteField.ASK_SIZE, Long.toString(size(QuoteField.ASK)));
       }
       fields.put(QuoteField.OPEN, open.toPlainString());
       fields.put(QuoteField.HIGH, high.toPlainString());
@@ -128,6 +132,14 @@ public final class SimulatedQuoteSource implements QuoteSource {
       fields.put(QuoteField.PERCENT_CHANGE,
           netChange.multiply(BigDecimal.valueOf(100)).divide(close, 2, RoundingMode.HALF_EVEN).toPlainString());
       return new Quote(symbol, fields, now);
+    }
+
+    private long size(String side) {
+      int draw = Math.floorMod(java.util.Objects.hash(symbol, side, volume, last), 1 << 20);
+      if (symbol.startsWith("/") || symbol.startsWith(".")) {
+        return 1 + draw % 40; // contracts
+      }
+      return 100L * (1 + draw % 10); // shares, in round lots
     }
 
     private static String derivedPrice(String symbol) {

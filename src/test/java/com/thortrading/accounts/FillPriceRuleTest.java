@@ -66,7 +66,7 @@ class FillPriceRuleTest {
             "fill 3.05 last 3.00 ≥ stop 3.00; market at ask 3.05"),
         Arguments.of(Side.SELL, OrderType.STP, "3.00", quote("2.99", "2.97", "3.01", null),
             "fill 2.97 last 2.99 ≤ stop 3.00; market at bid 2.97"),
-        // Limits are untouched by the rule: they fill at their limit.
+        // Limits keep their price under the rule: they fill at their limit.
         Arguments.of(Side.BUY, OrderType.LMT, "3.10", quote("3.00", "2.95", "3.05", null), "fill 3.10 ask 3.05 ≤ limit 3.10"));
   }
 
@@ -102,7 +102,7 @@ class FillPriceRuleTest {
     assertThat(FillPriceRule.decide(buy, Optional.empty(), FillPriceRule.LimitWithoutQuote.REST))
         .isEqualTo(new FillPriceRule.Work(false, "waiting for a quote of VFF"));
     assertThat(FillPriceRule.decide(buy, Optional.empty(), FillPriceRule.LimitWithoutQuote.FILL))
-        .isEqualTo(new FillPriceRule.Fill(new BigDecimal("0.01"), Optional.empty(), "limit price 0.01 (no live quote)"));
+        .isEqualTo(new FillPriceRule.Fill(10, new BigDecimal("0.01"), Optional.empty(), "limit price 0.01 (no live quote)"));
     // Once a quote exists, the setting changes nothing: the crossing rule decides.
     assertThat(FillPriceRule.decide(buy, Optional.of(quote("9.48", "9.45", "9.50", null)),
         FillPriceRule.LimitWithoutQuote.FILL)).isInstanceOf(FillPriceRule.Work.class);
@@ -179,6 +179,91 @@ class FillPriceRuleTest {
     assertThat(outcome(FillPriceRule.match(buy, quote("9.60", "9.55", "9.51", null)))).isEqualTo("work");
     assertThat(outcome(FillPriceRule.match(buy, quote("9.46", "9.44", "9.45", null))))
         .isEqualTo("fill 9.50 ask 9.45 ≤ limit 9.50");
+  }
+
+  private static Quote sized(String last, String bid, String bidSize, String ask, String askSize, Instant at) {
+    Map<String, String> fields = new HashMap<>(quote(last, bid, ask, null).fields());
+    if (bidSize != null) fields.put("bid_size", bidSize);
+    if (askSize != null) fields.put("ask_size", askSize);
+    return new Quote("VFF", fields, at);
+  }
+
+  private static String sizedOutcome(FillPriceRule.Decision decision) {
+    return decision instanceof FillPriceRule.Fill fill ? fill.quantity() + " at " + fill.price().toPlainString() + ": "
+        + fill.reason() : outcome(decision);
+  }
+
+  static Stream<Arguments> displayedSizes() {
+    return Stream.of(
+        // Larger than the touch shows: the displayed size now, the rest later.
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", "500", "10.03", "300",
+            "300 at 10.03: market order at ask 10.03; 300 of 1000 (ask_size 300), 700 left"),
+        Arguments.of(Side.SELL, OrderType.MKT, null, 1000, "10.00", "9.98", "500", "10.03", "300",
+            "500 at 9.98: market order at bid 9.98; 500 of 1000 (bid_size 500), 500 left"),
+        // Within it: all, saying which size allowed it.
+        Arguments.of(Side.BUY, OrderType.MKT, null, 300, "10.00", "9.98", "500", "10.03", "300",
+            "300 at 10.03: market order at ask 10.03; all 300 (ask_size 300)"),
+        // A marketable limit takes what the touch shows, at its limit.
+        Arguments.of(Side.BUY, OrderType.LMT, "10.05", 1000, "10.00", "9.98", "500", "10.03", "300",
+            "300 at 10.05: ask 10.03 ≤ limit 10.05; 300 of 1000 (ask_size 300), 700 left"),
+        // A stop that triggers takes the touch's size as a market order does.
+        Arguments.of(Side.BUY, OrderType.STP, "10.00", 1000, "10.00", "9.98", "500", "10.03", "300",
+            "300 at 10.03: last 10.00 ≥ stop 10.00; market at ask 10.03; 300 of 1000 (ask_size 300), 700 left"),
+        // No size shown (missing, N/A, zero, under one): nothing says less is there, so all of it.
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", null, "10.03", null,
+            "1000 at 10.03: market order at ask 10.03"),
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", null, "10.03", "N/A",
+            "1000 at 10.03: market order at ask 10.03"),
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", null, "10.03", "0",
+            "1000 at 10.03: market order at ask 10.03"),
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", null, "10.03", "0.5",
+            "1000 at 10.03: market order at ask 10.03"),
+        // A fractional size is whole shares or contracts, rounded down.
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", null, "10.03", "2.9",
+            "2 at 10.03: market order at ask 10.03; 2 of 1000 (ask_size 2), 998 left"),
+        // The side missing: the fill is not at the touch, so its size does not apply.
+        Arguments.of(Side.BUY, OrderType.MKT, null, 1000, "10.00", "9.98", "500", null, "300",
+            "1000 at 10.00: market order at last 10.00"));
+  }
+
+  @ParameterizedTest(name = "touch: {0} {3} {1} {2} against bid {5}×{6} ask {7}×{8}: {9}")
+  @MethodSource("displayedSizes")
+  void atTheTouchAFillTakesAtMostTheDisplayedSize(Side side, OrderType type, String price, long quantity,
+      String last, String bid, String bidSize, String ask, String askSize, String expected) {
+    Optional<BigDecimal> limit = type == OrderType.LMT ? Optional.of(new BigDecimal(price)) : Optional.empty();
+    Optional<BigDecimal> stop = type == OrderType.STP ? Optional.of(new BigDecimal(price)) : Optional.empty();
+    OrderRequest order = new OrderRequest("paper", "VFF", side, quantity, type, limit, stop, TimeInForce.DAY,
+        Optional.empty());
+    Quote quote = sized(last, bid, bidSize, ask, askSize, Instant.EPOCH);
+    assertThat(sizedOutcome(FillPriceRule.decide(order, Optional.of(quote), FillPriceRule.LimitWithoutQuote.REST,
+        FillPriceRule.MarketFill.TOUCH))).isEqualTo(expected);
+    // The original rule never looks at sizes: all of it, every time.
+    FillPriceRule.Decision original = FillPriceRule.decide(order, Optional.of(quote));
+    if (original instanceof FillPriceRule.Fill fill) {
+      assertThat(fill.quantity()).isEqualTo(quantity);
+    }
+  }
+
+  @Test
+  void aPartlyFilledOrderTakesTheRestFromLaterQuotesNeverTwiceFromOne() {
+    Instant first = Instant.parse("2026-01-05T15:00:00Z");
+    Quote filledFrom = sized("10.00", "9.98", "500", "10.03", "300", first);
+    Order partly = new Order(1, "paper", Optional.empty(), "VFF", Side.BUY, 1000, OrderType.MKT, Optional.empty(),
+        Optional.empty(), TimeInForce.DAY, OrderStatus.WORKING, false, 300, Optional.of(new BigDecimal("10.03")),
+        Optional.of(filledFrom), Optional.empty(), Optional.empty(), Optional.empty(), first, first);
+
+    // The quote it filled from, or one no newer (the latest-quotes hash read again): the size there is taken.
+    assertThat(sizedOutcome(FillPriceRule.match(partly, filledFrom, FillPriceRule.MarketFill.TOUCH)))
+        .isEqualTo("work");
+    assertThat(sizedOutcome(FillPriceRule.match(partly, sized("10.00", "9.98", "500", "10.05", "900",
+        first.minusSeconds(1)), FillPriceRule.MarketFill.TOUCH))).isEqualTo("work");
+    // A later quote: what it shows, up to the 700 still open.
+    assertThat(sizedOutcome(FillPriceRule.match(partly, sized("10.00", "9.98", "500", "10.05", "200",
+        first.plusMillis(1)), FillPriceRule.MarketFill.TOUCH)))
+        .isEqualTo("200 at 10.05: market order at ask 10.05; 200 of 700 (ask_size 200), 500 left");
+    assertThat(sizedOutcome(FillPriceRule.match(partly, sized("10.00", "9.98", "500", "10.04", "5000",
+        first.plusSeconds(1)), FillPriceRule.MarketFill.TOUCH)))
+        .isEqualTo("700 at 10.04: market order at ask 10.04; all 700 (ask_size 5000)");
   }
 
   @Test

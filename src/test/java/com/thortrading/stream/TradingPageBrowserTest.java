@@ -709,6 +709,7 @@ class TradingPageBrowserTest {
     quantity.sendKeys("1");
     browser.findElement(By.id("t-submit")).click();
     await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: BUY 1 /ES at "));
+    BigDecimal esBought = new BigDecimal(text("#ticket-result").replaceAll("^Filled: BUY 1 /ES at ([0-9.]+).*$", "$1"));
     await().atMost(Duration.ofSeconds(5)).until(() -> text("#futures-margin").equals("15000.00"));
     assertThat(new BigDecimal(text("#cash"))).isEqualByComparingTo(cashWithStock);
     await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -733,6 +734,29 @@ class TradingPageBrowserTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash"))
         .compareTo(cashWithStock.subtract(premium.multiply(BigDecimal.valueOf(100)))) == 0);
     screenshot("2a-future-and-option");
+
+    // Both sold from the ticket: the future realizes its points at 50 each into cash and frees its margin; the
+    // option's premium comes back 100 times.
+    new Select(browser.findElement(By.id("t-side"))).selectByVisibleText("SELL");
+    symbol.clear();
+    symbol.sendKeys("/ES");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: SELL 1 /ES at "));
+    BigDecimal esSold = new BigDecimal(text("#ticket-result").replaceAll("^Filled: SELL 1 /ES at ([0-9.]+).*$", "$1"));
+    symbol.clear();
+    symbol.sendKeys(".SPY271217C520");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> text("#ticket-result").startsWith("Filled: SELL 1 .SPY271217C520 at "));
+    BigDecimal premiumBack = new BigDecimal(text("#ticket-result")
+        .replaceAll("^Filled: SELL 1 .SPY271217C520 at ([0-9.]+).*$", "$1"));
+    BigDecimal expectedCash = cashWithStock.subtract(premium.multiply(BigDecimal.valueOf(100)))
+        .add(esSold.subtract(esBought).multiply(BigDecimal.valueOf(50)))
+        .add(premiumBack.multiply(BigDecimal.valueOf(100)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash")).compareTo(expectedCash) == 0
+        && text("#futures-margin").equals("0.00"));
+    screenshot("2b-future-and-option-sold");
+    new Select(browser.findElement(By.id("t-side"))).selectByVisibleText("BUY");
     quantity.clear();
     quantity.sendKeys("5");
 
