@@ -1,5 +1,6 @@
 package com.thortrading.accounts;
 
+import com.thortrading.livedata.LatestQuotes;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.Quote;
 import io.vertx.core.Future;
@@ -21,9 +22,11 @@ import java.util.Optional;
  * {@link CashAccountRules}, everything for one order in one PostgreSQL transaction that locks the account row,
  * so two orders of one account never interleave and a reply always follows the commit.
  *
- * <p>Live prices are read through {@link LiveDataRedis} once per order, before the transaction, so no lock is
- * held while waiting on Redis. Failures reaching PostgreSQL or Redis propagate to the caller, which answers
- * "unavailable"; a failed transaction has written nothing.
+ * <p>Live prices are read before the transaction, so no lock is held while waiting on Redis: the order's own symbol
+ * from the hash (one HGET: the rule is "the live quote in live_data:latest:quotes"), every other symbol the account
+ * is valued at from the node's copy ({@link LatestQuotes}) while that copy is complete; when it is not (the node's
+ * subscription is down), from the whole hash as before. Failures reaching PostgreSQL or Redis propagate to the
+ * caller, which answers "unavailable"; a failed transaction has written nothing.
  */
 public final class OrderEngine {
 
@@ -32,13 +35,21 @@ public final class OrderEngine {
   private final LiveDataRedis liveData;
   private final EngineOptions options;
   private final TokenStore tokens;
+  private final LatestQuotes latest;
 
-  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options, TokenStore tokens) {
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, LatestQuotes latest, EngineOptions options,
+      TokenStore tokens) {
     this.pool = pool;
     this.store = store;
     this.liveData = liveData;
+    this.latest = latest;
     this.options = options;
     this.tokens = tokens;
+  }
+
+  /** An engine without a node copy of the quotes (never complete): it reads the hash every time. */
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options, TokenStore tokens) {
+    this(pool, store, liveData, new LatestQuotes(), options, tokens);
   }
 
   public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, EngineOptions options) {
@@ -63,7 +74,7 @@ public final class OrderEngine {
    * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
    */
   public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
-    return latestQuotes().compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes, conn ->
+    return quotesFor(request.symbol()).compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes, conn ->
         store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
             ? Future.succeededFuture(noSuchAccount(request.account()))
             : placeLocked(conn, account.get(), request, quotes, tradable)))));
@@ -254,11 +265,40 @@ public final class OrderEngine {
 
   /** Every latest quote, with {@code quote} as its symbol's: what a round of matching values accounts at. */
   public Future<Map<String, Quote>> quotesWith(Quote quote) {
-    return latestQuotes().map(latest -> {
-      Map<String, Quote> quotes = new HashMap<>(latest);
-      quotes.put(quote.symbol(), quote);
-      return quotes;
-    });
+    return latestQuotes().map(all -> with(all, quote));
+  }
+
+  /** {@code base} with {@code quote} as its symbol's quote, without copying {@code base}. */
+  private static Map<String, Quote> with(Map<String, Quote> base, Quote quote) {
+    return new java.util.AbstractMap<>() {
+      @Override
+      public Quote get(Object symbol) {
+        return quote.symbol().equals(symbol) ? quote : base.get(symbol);
+      }
+
+      @Override
+      public java.util.Set<Entry<String, Quote>> entrySet() {
+        Map<String, Quote> copy = new HashMap<>(base);
+        copy.put(quote.symbol(), quote);
+        return java.util.Collections.unmodifiableMap(copy).entrySet();
+      }
+    };
+  }
+
+  /**
+   * The quotes an order on {@code symbol} is decided and valued at: its own fresh from the hash (newer of that and
+   * the node's copy), the rest from the node's copy; everything from the hash while the copy is not complete.
+   */
+  private Future<Map<String, Quote>> quotesFor(String symbol) {
+    if (!latest.complete()) {
+      return latestQuotes();
+    }
+    Map<String, Quote> copy = latest.quotes();
+    return liveData.getLatestQuote(symbol)
+        .recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)))
+        .map(stored -> stored.filter(s -> copy.get(s.symbol()) == null
+                || !s.timestamp().isBefore(copy.get(s.symbol()).timestamp()))
+            .map(s -> with(copy, s)).orElse(copy));
   }
 
   /** Like {@link #matchWorking(long, Quote)} with the quotes already read, for a matcher trying several orders. */
@@ -570,7 +610,11 @@ public final class OrderEngine {
     return liveData.getLatestQuote(symbol).recover(e -> Future.succeededFuture(Optional.empty()));
   }
 
+  /** Every symbol's latest quote: the node's copy while it is complete, else the whole hash. */
   private Future<Map<String, Quote>> latestQuotes() {
+    if (latest.complete()) {
+      return Future.succeededFuture(latest.quotes());
+    }
     return liveData.getLatestQuotes().map(OrderEngine::bySymbol)
         .recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)));
   }

@@ -120,7 +120,7 @@ public final class ThorService implements AutoCloseable {
           pageToken = Optional.of(DefaultRunToken.ensure(config.dataDir(), pg, tokens));
         }
         TradingStore store = new TradingStore(clock);
-        OrderEngine engine = new OrderEngine(pg, store, liveData,
+        OrderEngine engine = new OrderEngine(pg, store, liveData, latestQuotes,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
             config.limitWithoutQuote(), instruments, config.marketFill()), tokens);
         OrderEventsOutbox outbox = new OrderEventsOutbox(pg, store);
@@ -135,7 +135,7 @@ public final class ThorService implements AutoCloseable {
       }
       if (roles.contains(Role.ENGINE) || roles.contains(Role.WEB)) {
         // One subscriber per node: it feeds this node's matcher and fan-out, local only.
-        vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions, latestQuotes)).await();
+        vertx.deployVerticle(new RedisSubscriberVerticle(redisOptions, latestQuotes, liveData)).await();
       }
       String quotes = "none (no ingest role)";
       Optional<QuoteSourceStatus> sourceStatus = Optional.empty();

@@ -37,6 +37,9 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private final RedisOptions options;
   private final Backoff backoff;
   private final LatestQuotes latest;
+  /** Where {@link #latest} is seeded from once subscribed; empty: never seeded, so never complete. */
+  private final Optional<LiveDataRedis> seedFrom;
+  private static final Duration SEED_RETRY = Duration.ofSeconds(1);
   private Redis client;
   private RedisConnection connection;
   private boolean stopping;
@@ -45,20 +48,55 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   private Promise<Void> confirmed;
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
-  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest) {
+  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest,
+      Optional<LiveDataRedis> seedFrom) {
     this.options = options;
     this.backoff = backoff;
     this.latest = latest;
+    this.seedFrom = seedFrom;
+  }
+
+  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest) {
+    this(options, backoff, latest, Optional.empty());
   }
 
   public RedisSubscriberVerticle(RedisOptions options, LatestQuotes latest) {
     this(options, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), latest);
   }
 
+  /** A subscriber that also keeps {@code latest} complete, seeding it from {@code liveData}'s hash when subscribed. */
+  public RedisSubscriberVerticle(RedisOptions options, LatestQuotes latest, LiveDataRedis liveData) {
+    this(options, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5)), latest, Optional.of(liveData));
+  }
+
   @Override
   public Future<?> start() {
     LiveQuote.registerCodec(vertx.eventBus());
-    return subscribe();
+    // Up once subscribed and, when it can be, seeded: a seed that fails now is tried again, not a failed start.
+    return subscribe().compose(v -> seed().recover(e -> Future.succeededFuture()));
+  }
+
+  /**
+   * Reads the whole hash once the subscription is confirmed, so symbols that have not moved since are in the copy
+   * too; from then on every change arrives here. Tried again while subscribed until it works.
+   */
+  private Future<Void> seed() {
+    if (seedFrom.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    RedisConnection seededFor = connection;
+    return seedFrom.get().getLatestQuotes().onComplete(done -> {
+      if (stopping || connection != seededFor || !subscribed) {
+        return; // the subscription it was for is gone: the next one seeds again
+      }
+      if (done.succeeded()) {
+        latest.seed(done.result());
+      } else {
+        LOG.warn("Reading {} to seed this node's quote copy failed ({}); again in {}", LiveDataRedis.LATEST_QUOTES_KEY,
+            done.cause().getMessage(), SEED_RETRY);
+        vertx.setTimer(SEED_RETRY.toMillis(), t -> seed());
+      }
+    }).mapEmpty();
   }
 
   private Future<Void> subscribe() {
@@ -121,6 +159,7 @@ public final class RedisSubscriberVerticle extends VerticleBase {
     }
     connection = null;
     subscribed = false;
+    latest.incomplete();
     LOG.warn("Redis subscription lost ({}); reconnecting", why);
     client.close();
     retry();
@@ -134,7 +173,7 @@ public final class RedisSubscriberVerticle extends VerticleBase {
       if (stopping) {
         return;
       }
-      subscribe().onFailure(e -> {
+      subscribe().onSuccess(v -> seed()).onFailure(e -> {
         LOG.debug("Redis reconnect failed: {}", e.getMessage());
         connection = null;
         client.close();

@@ -131,6 +131,41 @@ class OrderMatchingTest {
     return call("GET", "/api/accounts/" + id, null).body().getJsonObject("account");
   }
 
+  private static long redisCalls(String command) {
+    try (Jedis jedis = REDIS.jedis()) {
+      return jedis.info("commandstats").lines().filter(l -> l.startsWith("cmdstat_" + command + ":"))
+          .map(l -> Long.parseLong(l.replaceAll("^[^:]*:calls=(\\d+),.*$", "$1"))).findFirst().orElse(0L);
+    }
+  }
+
+  @Test
+  void ordersMatchingAndAccountReadsValueAtTheNodesQuoteCopyAndNeverReadTheWholeHash() throws Exception {
+    String account = account("100000.00");
+    String held = symbol();
+    String traded = symbol();
+    quote(held, "50.00", "49.99", "50.01");
+    quote(traded, "20.00", "19.99", "20.01");
+    assertThat(place(account, held, "BUY", 2, "MKT", null, null, "DAY").status()).isEqualTo(201);
+    long hashReads = redisCalls("hgetall");
+    long oneSymbolReads = redisCalls("hget");
+
+    for (int i = 0; i < 5; i++) {
+      Reply bought = place(account, traded, "BUY", 1, "MKT", null, null, "DAY");
+      assertThat(bought.status()).isEqualTo(201);
+      assertThat(bought.order().getString("fill_price")).isEqualTo("20.00");
+    }
+    long id = place(account, traded, "BUY", 1, "LMT", "19.00", null, "GTC").order().getLong("id");
+    quote(held, "51.00", "50.99", "51.01");
+    quote(traded, "18.90", "18.89", "18.91");
+    await().atMost(Duration.ofSeconds(10)).until(() -> order(id).getString("status").equals("FILLED"));
+    // Valued at the newest quotes, which only the node's copy had (the matcher's fill proves it got them):
+    // 2 × 51.00 + 6 × 18.90.
+    await().atMost(Duration.ofSeconds(10)).until(() -> accountOf(account).getString("market_value").equals("215.40"));
+
+    assertThat(redisCalls("hgetall") - hashReads).as("HGETALL of the latest-quotes hash").isZero();
+    assertThat(redisCalls("hget") - oneSymbolReads).as("each order's own symbol read fresh").isGreaterThanOrEqualTo(6);
+  }
+
   @Test
   void restingLimitBuyWorksWithItsReservationAndFillsAtItsLimitWhenAQuoteCrossesIt() throws Exception {
     String account = account("1000.00");

@@ -68,6 +68,33 @@ class RedisSubscriberVerticleTest {
   }
 
   @Test
+  void itsQuoteCopyIsSeededFromTheHashOnceSubscribedAndStandsInOnlyWhileSubscribed(Vertx vertx) throws Exception {
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, "MSFT", json("MSFT", "420.00"));
+    }
+    LatestQuotes latest = new LatestQuotes();
+    RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(new RedisOptions().setConnectionString(REDIS.url()),
+        new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), latest,
+        java.util.Optional.of(new LiveDataRedis(io.vertx.redis.client.Redis.createClient(vertx, REDIS.url()))));
+    vertx.deployVerticle(subscriber).await();
+
+    // Up means seeded: a symbol that has not moved since is there, and what moves next follows.
+    assertThat(latest.complete()).isTrue();
+    assertThat(latest.quotes().get("MSFT").field("last")).contains("420.00");
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.publish("live_data:quotes:AAPL", json("AAPL", "190.00"));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> latest.quotes().get("AAPL") != null);
+
+    // Without the subscription it would miss quotes: it says so, and stands in again once subscribed and seeded.
+    REDIS.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !latest.complete());
+    REDIS.restart();
+    await().atMost(Duration.ofSeconds(10)).until(latest::complete);
+    assertThat(subscriber.subscribed()).isTrue();
+  }
+
+  @Test
   void isNotUpUntilRedisConfirmsTheSubscription(Vertx vertx) throws Exception {
     try (HoldingProxy proxy = HoldingProxy.start(vertx, REDIS.port())) {
       RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(

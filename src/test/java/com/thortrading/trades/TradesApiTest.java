@@ -115,10 +115,17 @@ class TradesApiTest {
     return id;
   }
 
+  /**
+   * Stores and publishes a quote as the ingest does, and waits until the node has received it: accounts are valued
+   * at the node's copy of the latest quotes, which follows what is published.
+   */
   private static void quote(String symbol, String json) {
     try (Jedis jedis = REDIS.jedis()) {
       jedis.hset("live_data:latest:quotes", symbol, json);
+      jedis.publish(com.thortrading.livedata.LiveDataRedis.quoteChannel(symbol), json);
     }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> service.latestQuotes()
+        .of(symbol).map(q -> q.json().equals(json)).orElse(false));
   }
 
   private static String market(String account, String symbol, String side, int quantity) {
