@@ -755,7 +755,19 @@ class TradingPageBrowserTest {
         .add(premiumBack.multiply(BigDecimal.valueOf(100)));
     await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash")).compareTo(expectedCash) == 0
         && text("#futures-margin").equals("0.00"));
-    screenshot("2b-future-and-option-sold");
+    // And the stock: 2 of the 5 shares sold, the rest still held.
+    symbol.clear();
+    symbol.sendKeys("AAPL");
+    quantity.clear();
+    quantity.sendKeys("2");
+    browser.findElement(By.id("t-submit")).click();
+    await().atMost(Duration.ofSeconds(5)).until(() -> text("#ticket-result").startsWith("Filled: SELL 2 AAPL at "));
+    BigDecimal sharesSold = new BigDecimal(text("#ticket-result").replaceAll("^Filled: SELL 2 AAPL at ([0-9.]+).*$",
+        "$1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> new BigDecimal(text("#cash"))
+        .compareTo(expectedCash.add(sharesSold.multiply(BigDecimal.valueOf(2)))) == 0
+        && text("#positions tbody tr[data-symbol='AAPL'] td:nth-child(2)").equals("3"));
+    screenshot("2b-future-option-and-stock-sold");
     new Select(browser.findElement(By.id("t-side"))).selectByVisibleText("BUY");
     quantity.clear();
     quantity.sendKeys("5");
