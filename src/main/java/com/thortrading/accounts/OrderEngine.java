@@ -74,10 +74,20 @@ public final class OrderEngine {
    * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
    */
   public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
-    return quotesFor(request.symbol()).compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes, conn ->
-        store.lockAccount(conn, request.account()).compose(account -> account.isEmpty()
-            ? Future.succeededFuture(noSuchAccount(request.account()))
-            : placeLocked(conn, account.get(), request, quotes, tradable)))));
+    return quotesFor(request.symbol()).compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes,
+        conn -> {
+          // Sent together, in one round trip: the lock first, then everything the decision reads, which PostgreSQL
+          // runs in order once the lock is granted, so each read sees the account as no other order can change it.
+          Future<Optional<Account>> account = store.lockAccount(conn, request.account());
+          Future<Optional<Order>> existing = request.clientOrderId()
+              .map(id -> store.orderByClientOrderId(conn, request.account(), id))
+              .orElseGet(() -> Future.succeededFuture(Optional.empty()));
+          Future<Holdings> holdings = holdings(conn, request.account(), request.symbol(), 0);
+          return Future.all(account, existing, holdings).compose(read -> account.result().isEmpty()
+              ? Future.succeededFuture(noSuchAccount(request.account()))
+              : placeLocked(conn, account.result().get(), request, quotes, tradable, existing.result(),
+                  holdings.result()));
+        })));
   }
 
   /** With the whitelist on, a market order's symbol must be one the ingest has published. */
@@ -90,26 +100,21 @@ public final class OrderEngine {
   }
 
   private Future<EngineReply> placeLocked(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes, boolean tradable) {
-    if (request.clientOrderId().isPresent()) {
-      return store.orderByClientOrderId(conn, account.id(), request.clientOrderId().get()).compose(existing -> {
-        if (existing.isEmpty()) {
-          return decide(conn, account, request, quotes, tradable);
-        }
-        Order original = existing.get();
-        if (!request.sameOrderAs(original)) {
-          return Future.succeededFuture(EngineReply.of(EngineOutcome.CONFLICT, EngineReply.errorBody(
-              "CLIENT_ORDER_ID_REUSED", "client_order_id " + request.clientOrderId().get() + " already names order "
-                  + original.id() + ", which is a different order").put("order", AccountsJson.order(original))));
-        }
-        return reply(conn, account.id(), original, quotes, EngineOutcome.DUPLICATE, Optional.empty(), false);
-      });
+      Map<String, Quote> quotes, boolean tradable, Optional<Order> existing, Holdings holdings) {
+    if (existing.isEmpty()) {
+      return decide(conn, account, request, quotes, tradable, holdings);
     }
-    return decide(conn, account, request, quotes, tradable);
+    Order original = existing.get();
+    if (!request.sameOrderAs(original)) {
+      return Future.succeededFuture(EngineReply.of(EngineOutcome.CONFLICT, EngineReply.errorBody(
+          "CLIENT_ORDER_ID_REUSED", "client_order_id " + request.clientOrderId().orElseThrow() + " already names order "
+              + original.id() + ", which is a different order").put("order", AccountsJson.order(original))));
+    }
+    return reply(conn, account.id(), original, quotes, EngineOutcome.DUPLICATE, Optional.empty(), false);
   }
 
   private Future<EngineReply> decide(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes, boolean tradable) {
+      Map<String, Quote> quotes, boolean tradable, Holdings holdings) {
     Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
     FillPriceRule.Decision decision = protect(request, quote, tradable)
         .orElseGet(() -> FillPriceRule.decide(request, quote, options.limitWithoutQuote(), options.marketFill()));
@@ -117,40 +122,43 @@ public final class OrderEngine {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
           EngineOutcome.REJECTED);
     }
-    return holdings(conn, account.id(), request.symbol(), 0).compose(holdings -> {
-          if (decision instanceof FillPriceRule.Work work) {
-            return rest(conn, account, request, holdings, work, quotes);
-          }
-          FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
-          // The whole order must be affordable at this price, though the quote may show less of it for now.
-          CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
-              holdings.position(), request.side(), request.quantity(), fill.price(), holdings.reserved());
-          boolean partial = fill.quantity() < request.quantity();
-          if (outcome instanceof CashAccountRules.Applied && partial) {
-            if (request.tif() == TimeInForce.FOK) {
-              return record(conn, account.id(), request, OrderStatus.CANCELED, false, new Rejection(
-                  RejectCode.NOT_MARKETABLE, "FOK order could not fill all " + request.quantity() + " at once ("
-                  + fill.reason() + ") and was cancelled"), quotes, EngineOutcome.ACCEPTED);
-            }
-            outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(), holdings.position(),
-                request.side(), fill.quantity(), fill.price(), holdings.reserved());
-          }
-          if (outcome instanceof CashAccountRules.Refused refused) {
-            return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
-                EngineOutcome.REJECTED);
-          }
-          CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
-          // The part the quote did not show works (an IOC's is cancelled) and holds as a working order does, at
-          // this fill's price when it has no limit or stop of its own.
-          OrderStatus status = !partial ? OrderStatus.FILLED
-              : request.tif() == TimeInForce.IOC ? OrderStatus.CANCELED : OrderStatus.WORKING;
-          String reason = fill.reason() + (status == OrderStatus.CANCELED
-              ? "; IOC: the other " + (request.quantity() - fill.quantity()) + " cancelled" : "");
-          return store.insertOrder(conn, request, status, partial && request.type().needsStop(), fill.quantity(),
-                  Optional.of(fill.price()), fill.quote(), Optional.of(reason), Optional.empty())
-              .compose(order -> execute(conn, order, fill, applied)
-                  .compose(v -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(),
-                      true)));
+    if (decision instanceof FillPriceRule.Work work) {
+      return rest(conn, account, request, holdings, work, quotes);
+    }
+    FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
+    // The whole order must be affordable at this price, though the quote may show less of it for now.
+    CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
+        holdings.position(), request.side(), request.quantity(), fill.price(), holdings.reserved());
+    boolean partial = fill.quantity() < request.quantity();
+    if (outcome instanceof CashAccountRules.Applied && partial) {
+      if (request.tif() == TimeInForce.FOK) {
+        return record(conn, account.id(), request, OrderStatus.CANCELED, false, new Rejection(
+            RejectCode.NOT_MARKETABLE, "FOK order could not fill all " + request.quantity() + " at once ("
+            + fill.reason() + ") and was cancelled"), quotes, EngineOutcome.ACCEPTED);
+      }
+      outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(), holdings.position(),
+          request.side(), fill.quantity(), fill.price(), holdings.reserved());
+    }
+    if (outcome instanceof CashAccountRules.Refused refused) {
+      return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
+          EngineOutcome.REJECTED);
+    }
+    CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
+    // The part the quote did not show works (an IOC's is cancelled) and holds as a working order does, at
+    // this fill's price when it has no limit or stop of its own.
+    OrderStatus status = !partial ? OrderStatus.FILLED
+        : request.tif() == TimeInForce.IOC ? OrderStatus.CANCELED : OrderStatus.WORKING;
+    String reason = fill.reason() + (status == OrderStatus.CANCELED
+        ? "; IOC: the other " + (request.quantity() - fill.quantity()) + " cancelled" : "");
+    return store.insertOrder(conn, request, status, partial && request.type().needsStop(), fill.quantity(),
+            Optional.of(fill.price()), fill.quote(), Optional.of(reason), Optional.empty())
+        .compose(order -> {
+          // The writes and the reply's reads go out together; PostgreSQL runs them in order, so the reads see
+          // the writes, and the lock is held one round trip less.
+          Future<Void> written = execute(conn, order, fill, applied);
+          Future<EngineReply> replied = reply(conn, account.id(), Future.succeededFuture(order), quotes,
+              EngineOutcome.ACCEPTED, Optional.empty(), true);
+          return Future.all(written, replied).map(both -> replied.result());
         });
   }
 
@@ -219,9 +227,9 @@ public final class OrderEngine {
       return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.get(), quotes,
           EngineOutcome.REJECTED);
     }
-    return store.insertOrder(conn, request, OrderStatus.WORKING, work.triggered(), 0, Optional.empty(),
-            Optional.empty(), Optional.of(work.reason()), Optional.empty())
-        .compose(order -> reply(conn, account.id(), order, quotes, EngineOutcome.ACCEPTED, Optional.empty(), true));
+    return reply(conn, account.id(), store.insertOrder(conn, request, OrderStatus.WORKING, work.triggered(), 0,
+            Optional.empty(), Optional.empty(), Optional.of(work.reason()), Optional.empty()), quotes,
+        EngineOutcome.ACCEPTED, Optional.empty(), true);
   }
 
   /** Books an execution: the fill row, the position, the cash. */
@@ -235,16 +243,28 @@ public final class OrderEngine {
 
   private Future<EngineReply> record(SqlConnection conn, String account, OrderRequest request, OrderStatus status,
       boolean triggered, Rejection why, Map<String, Quote> quotes, EngineOutcome outcome) {
-    return store.insertOrder(conn, request, status, triggered, 0, Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.of(why))
-        .compose(order -> reply(conn, account, order, quotes, outcome,
-            outcome == EngineOutcome.REJECTED ? Optional.of(why) : Optional.empty(), true));
+    return reply(conn, account, store.insertOrder(conn, request, status, triggered, 0, Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.of(why)), quotes, outcome,
+        outcome == EngineOutcome.REJECTED ? Optional.of(why) : Optional.empty(), true);
   }
 
   /** The design's result: account snapshot, order, position; read inside the transaction, so all agree. */
   private Future<EngineReply> reply(SqlConnection conn, String account, Order order, Map<String, Quote> quotes,
       EngineOutcome outcome, Optional<Rejection> rejection, boolean changed) {
-    return snapshot(conn, account, quotes).map(snapshot -> {
+    return reply(conn, account, Future.succeededFuture(order), quotes, outcome, rejection, changed);
+  }
+
+  /**
+   * Like {@link #reply(SqlConnection, String, Order, Map, EngineOutcome, Optional, boolean)} for a statement already
+   * sent: the snapshot's reads go out now, behind it on the connection, so they see what it wrote without waiting
+   * a round trip for it.
+   */
+  private Future<EngineReply> reply(SqlConnection conn, String account, Future<Order> sent, Map<String, Quote> quotes,
+      EngineOutcome outcome, Optional<Rejection> rejection, boolean changed) {
+    Future<AccountValuation.Snapshot> read = snapshot(conn, account, quotes);
+    return Future.all(sent, read).map(both -> {
+      Order order = sent.result();
+      AccountValuation.Snapshot snapshot = read.result();
       JsonObject orderJson = AccountsJson.order(order);
       JsonObject body = rejection.map(r -> EngineReply.errorBody(r.code().name(), r.message())).orElseGet(JsonObject::new)
           .put("account", AccountsJson.account(snapshot))
