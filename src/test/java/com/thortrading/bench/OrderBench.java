@@ -41,12 +41,12 @@ import java.util.regex.Pattern;
  */
 public final class OrderBench {
 
-  private static final Path OUT = Path.of("target", "bench");
-  private static final Path LOGS = OUT.resolve("logs");
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  private static final String TOKEN = "bench-operator-token-0123456789abcdefghijkl";
+  static final Path OUT = Path.of("target", "bench");
+  static final Path LOGS = OUT.resolve("logs");
+  static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  static final String TOKEN = "bench-operator-token-0123456789abcdefghijkl";
   private static final String SYMBOL = "BENCH";
-  private static final List<Process> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static final List<Process> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private OrderBench() {
   }
@@ -56,7 +56,7 @@ public final class OrderBench {
   }
 
   /** CPU ticks (1/100 s) so far: ThorTrading's process, every postgres process, and the whole machine. */
-  private record Ticks(long server, long postgres, long machineBusy, long machineAll) {
+  record Ticks(long server, long postgres, long machineBusy, long machineAll) {
     static Ticks take(long serverPid) throws IOException {
       long postgres = 0;
       try (var procs = Files.list(Path.of("/proc"))) {
@@ -90,7 +90,7 @@ public final class OrderBench {
       return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
-    private static long processTicks(Path proc) throws IOException {
+    static long processTicks(Path proc) throws IOException {
       String[] fields = statFields(proc);
       return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
@@ -109,15 +109,8 @@ public final class OrderBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new LinkedHashMap<>(Map.of("warmup", "5", "measure", "10", "clients", "1,8,32",
+    Map<String, String> options = options(args, Map.of("warmup", "5", "measure", "10", "clients", "1,8,32",
         "profile", "false"));
-    for (String arg : args) {
-      String[] kv = arg.split("=", 2);
-      if (kv.length != 2 || !options.containsKey(kv[0])) {
-        throw new IllegalArgumentException("Arguments are " + options.keySet() + " as key=value, got " + arg);
-      }
-      options.put(kv[0], kv[1]);
-    }
     int warmup = Integer.parseInt(options.get("warmup"));
     int measure = Integer.parseInt(options.get("measure"));
     List<Integer> clientCounts = java.util.Arrays.stream(options.get("clients").split(",")).map(Integer::parseInt)
@@ -219,6 +212,19 @@ public final class OrderBench {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(OUT.resolve("results.json").toFile(), json);
     System.out.println(report);
     System.exit(0);
+  }
+
+  /** {@code key=value} arguments over {@code defaults}; an unknown key or a malformed argument is refused. */
+  static Map<String, String> options(String[] args, Map<String, String> defaults) {
+    Map<String, String> options = new LinkedHashMap<>(defaults);
+    for (String arg : args) {
+      String[] kv = arg.split("=", 2);
+      if (kv.length != 2 || !options.containsKey(kv[0])) {
+        throw new IllegalArgumentException("Arguments are " + options.keySet() + " as key=value, got " + arg);
+      }
+      options.put(kv[0], kv[1]);
+    }
+    return options;
   }
 
   /** The least one order needs, as one transaction in one round trip (pgbench's pipeline mode, prepared). */
@@ -337,7 +343,7 @@ public final class OrderBench {
     }
   }
 
-  private static Process start(String name, List<String> command, Map<String, String> env) throws IOException {
+  static Process start(String name, List<String> command, Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(LOGS.resolve(name + ".log").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("THOR_"));
@@ -347,7 +353,7 @@ public final class OrderBench {
     return process;
   }
 
-  private static void awaitHealthy(int port) throws Exception {
+  static void awaitHealthy(int port) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
@@ -376,7 +382,7 @@ public final class OrderBench {
     throw new IllegalStateException("no line starting " + prefix + " in " + log);
   }
 
-  private static Map<String, String> machine() throws Exception {
+  static Map<String, String> machine() throws Exception {
     Map<String, String> machine = new LinkedHashMap<>();
     machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
     Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
@@ -394,13 +400,13 @@ public final class OrderBench {
     return out;
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  private static void log(String line) {
+  static void log(String line) {
     System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
     System.out.flush();
   }
