@@ -93,8 +93,8 @@ public final class AccountAudit {
       }
       if (o.status() == OrderStatus.WORKING) {
         long open = o.quantity() - filled;
-        holds.add(new Reservations.Hold(o.symbol(), o.side(), open, o.limitPrice().or(o::stopPrice)
-            .or(o::fillPrice).orElse(BigDecimal.ZERO)));
+        holds.add(new Reservations.Hold(o.symbol(), o.side(), open, o.limitPrice().or(o::fillPrice)
+            .or(o::stopPrice).orElse(BigDecimal.ZERO)));
         if (o.side() == Side.SELL) {
           reservedShares.merge(o.symbol(), open, Long::sum);
         }

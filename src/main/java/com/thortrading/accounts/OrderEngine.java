@@ -356,18 +356,46 @@ public final class OrderEngine {
                   .map(o -> o.map(x -> List.of(AccountsJson.order(x))).orElse(List.of()));
             }
             CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
+            Optional<Rejection> restRefused = restRefused(account.orElseThrow(), holdings, quotes, order, fill);
             // The fill row first: the order's average fill price is worked out from its fills. The order row is
-            // locked and WORKING, so the update finds it; all four go in one round trip.
+            // locked and WORKING, so the update finds it; all go in one round trip.
             Future<Void> fillRow = store.insertFill(conn, order, fill.quantity(), fill.price(), fill.quote());
             Future<Optional<Order>> filled = store.fillWorking(conn, orderId, fill.quantity(), fill.price(),
                 fill.quote(), fill.reason());
+            Future<Optional<Order>> ended = restRefused.isPresent()
+                ? store.finishWorking(conn, orderId, OrderStatus.CANCELED, restRefused.get())
+                : filled;
             Future<Void> position = store.savePosition(conn, order.account(), applied.position());
             Future<Void> cash = store.updateCash(conn, order.account(), applied.cash());
-            return Future.all(fillRow, filled, position, cash).map(v -> List.of(AccountsJson.order(
-                filled.result().orElseThrow(() -> new IllegalStateException("order " + orderId
+            return Future.all(List.of(fillRow, filled, ended, position, cash)).map(v -> List.of(AccountsJson.order(
+                ended.result().orElseThrow(() -> new IllegalStateException("order " + orderId
                     + " was locked WORKING and is not now")))));
           }));
     });
+  }
+
+  /**
+   * Why the part a fill leaves open cannot go on working, if it cannot: it must still be payable, as the whole order
+   * was at placement, at what it will hold (its limit; else the average paid so far or this price, whichever is
+   * higher, so what it holds never exceeds the cash behind it).
+   */
+  private Optional<Rejection> restRefused(Account account, Holdings holdings, Map<String, Quote> quotes, Order order,
+      FillPriceRule.Fill fill) {
+    long open = order.quantity() - order.filledQuantity();
+    if (fill.quantity() >= open) {
+      return Optional.empty();
+    }
+    long filledAfter = order.filledQuantity() + fill.quantity();
+    BigDecimal paid = order.fillPrice().orElse(fill.price()).multiply(BigDecimal.valueOf(order.filledQuantity()))
+        .add(fill.price().multiply(BigDecimal.valueOf(fill.quantity())));
+    BigDecimal holds = order.limitPrice().orElseGet(() -> fill.price()
+        .max(paid.divide(BigDecimal.valueOf(filledAfter), 6, java.math.RoundingMode.UP)));
+    CashAccountRules.Outcome whole = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
+        holdings.position(), order.side(), open, holds, holdings.reserved());
+    return whole instanceof CashAccountRules.Refused refused
+        ? Optional.of(new Rejection(refused.rejection().code(), "the remaining " + (open - fill.quantity())
+            + " cancelled: " + refused.rejection().message()))
+        : Optional.empty();
   }
 
   /** Expires working DAY orders placed before {@code close}; returns them as changed. */
@@ -475,7 +503,7 @@ public final class OrderEngine {
           holdings(conn, order.account(), order.symbol(), orderId).compose(holdings -> {
             Optional<Rejection> refused = TradingRules.refusesToReserve(account.orElseThrow(), holdings.all(), quotes,
                 options.instruments(), holdings.position(), order.side(), newQuantity - order.filledQuantity(),
-                newLimit.or(() -> newStop).or(order::fillPrice).orElseThrow(), holdings.reserved());
+                newLimit.or(order::fillPrice).or(() -> newStop).orElseThrow(), holdings.reserved());
             if (refused.isPresent()) {
               return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
                   refused.get().code().name(), refused.get().message()).put("order", AccountsJson.order(order))));

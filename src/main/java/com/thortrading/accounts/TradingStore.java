@@ -168,7 +168,7 @@ public final class TradingStore {
    */
   public Future<List<Reservations.Hold>> holds(SqlClient client, String account, long exceptOrder) {
     return client.preparedQuery("SELECT symbol, side, quantity - filled_quantity AS open, "
-            + "COALESCE(limit_price, stop_price, fill_price) AS price FROM orders "
+            + "COALESCE(limit_price, fill_price, stop_price) AS price FROM orders "
             + "WHERE account_id = $1 AND status = 'WORKING' AND id <> $2 ORDER BY id")
         .execute(Tuple.of(account, exceptOrder))
         .map(rows -> {

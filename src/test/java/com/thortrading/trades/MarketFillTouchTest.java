@@ -145,6 +145,29 @@ class MarketFillTouchTest {
   }
 
   @Test
+  void aLaterPartAtAWorsePriceThatLeavesARestTheCashCannotHoldFillsAndCancelsTheRest() throws Exception {
+    String account = account("1000.00");
+    sizedQuote("DEAR", "99.90", "10", "100.00", "5");
+    JsonObject placed = place(account, "DEAR", "BUY", 10, "DAY");
+    long id = placed.getJsonObject("order").getLong("id");
+    assertThat(placed.getJsonObject("order").getLong("filled_quantity")).isEqualTo(5);
+    assertThat(placed.getJsonObject("account").getString("reserved_cash")).isEqualTo("500.00");
+
+    // 2 more at 101.00 are payable (202.00 of the 500.00 left), but the 3 after them would hold more than the
+    // 298.00 that would be left: the 2 fill, the rest is cancelled, and nothing holds cash the account lacks.
+    sizedQuote("DEAR", "100.90", "10", "101.00", "2");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELED".equals(order(id).getString("status")));
+    JsonObject ended = order(id);
+    assertThat(ended.getLong("filled_quantity")).isEqualTo(7);
+    assertThat(ended.getString("reject_reason")).startsWith("the remaining 3 cancelled: ");
+    assertThat(fills(id)).containsExactly("5@100.00", "2@101.00");
+    JsonObject books = accountOf(account);
+    assertThat(books.getString("cash")).isEqualTo("298.00");
+    assertThat(books.getString("reserved_cash")).isEqualTo("0.00");
+    booksAgree();
+  }
+
+  @Test
   void anIocTakesWhatIsShownAndCancelsTheRestAndAFokTakesNothingUnlessAllIsShown() throws Exception {
     String account = account("100000.00");
     sizedQuote("IOCF", "20.00", "100", "20.02", "100");
