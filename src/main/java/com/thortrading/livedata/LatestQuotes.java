@@ -1,7 +1,9 @@
 package com.thortrading.livedata;
 
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,14 +52,23 @@ public final class LatestQuotes {
   /**
    * What the hash held once the subscription was confirmed: each kept unless a newer quote of its symbol has been
    * received meanwhile. Makes the copy complete.
+   *
+   * @return the quotes taken from the hash (newer than what was held, or of a symbol not held): quotes this node's
+   *     consumers have not been handed, which the subscriber hands on, so that none of them waits for a quote that
+   *     only the copy has (a fan-out skipping an overtaken quote counts on its successor coming)
    */
-  public void seed(Collection<Quote> stored) {
+  public List<LiveQuote> seed(Collection<Quote> stored) {
+    List<LiveQuote> taken = new ArrayList<>();
     for (Quote quote : stored) {
       LiveQuote seeded = new LiveQuote(quote, QuoteJson.toJson(quote));
-      newest.merge(quote.symbol(), seeded,
+      LiveQuote kept = newest.merge(quote.symbol(), seeded,
           (held, fromHash) -> fromHash.quote().timestamp().isAfter(held.quote().timestamp()) ? fromHash : held);
+      if (kept == seeded) {
+        taken.add(seeded);
+      }
     }
     complete = true;
+    return taken;
   }
 
   /** The subscription is gone: quotes published from now on are missed, so the copy no longer stands in. */

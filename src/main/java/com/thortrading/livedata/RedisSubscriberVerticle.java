@@ -90,7 +90,10 @@ public final class RedisSubscriberVerticle extends VerticleBase {
         return; // the subscription it was for is gone: the next one seeds again
       }
       if (done.succeeded()) {
-        latest.seed(done.result());
+        // Quotes published while this node was not listening, now in the copy: handed on like any other, so the
+        // fan-out and the matcher see them too (and a quote the fan-out skipped as overtaken has its successor).
+        latest.seed(done.result()).forEach(quote -> vertx.eventBus()
+            .publish(QuoteAddresses.quotes(quote.quote().symbol()), quote, LOCAL));
       } else {
         LOG.warn("Reading {} to seed this node's quote copy failed ({}); again in {}", LiveDataRedis.LATEST_QUOTES_KEY,
             done.cause().getMessage(), SEED_RETRY);

@@ -40,9 +40,11 @@ class LatestQuotesTest {
     latest.received("AAPL", live("AAPL", "1.10", T0.plusSeconds(2)));
     latest.received("MSFT", live("MSFT", "2.00", T0));
 
-    latest.seed(List.of(quote("AAPL", "1.00", T0.plusSeconds(1)), quote("MSFT", "2.20", T0.plusSeconds(1)),
-        quote("TSLA", "3.00", T0)));
+    List<LiveQuote> taken = latest.seed(List.of(quote("AAPL", "1.00", T0.plusSeconds(1)),
+        quote("MSFT", "2.20", T0.plusSeconds(1)), quote("TSLA", "3.00", T0)));
 
+    // What the node's consumers have not been handed: to be handed on.
+    assertThat(taken).extracting(q -> q.quote().symbol()).containsExactly("MSFT", "TSLA");
     assertThat(latest.quotes().get("AAPL").field("last")).contains("1.10");
     assertThat(latest.quotes().get("MSFT").field("last")).contains("2.20");
     assertThat(latest.quotes().get("TSLA").field("last")).contains("3.00");
