@@ -1,5 +1,11 @@
 package com.thortrading.bench;
 
+import static com.thortrading.bench.BenchSupport.deleteTree;
+import static com.thortrading.bench.BenchSupport.freePort;
+import static com.thortrading.bench.BenchSupport.log;
+import static com.thortrading.bench.BenchSupport.machine;
+import static com.thortrading.bench.BenchSupport.run;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,9 +15,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -655,48 +659,11 @@ public final class FanoutBench {
     return md.toString();
   }
 
-  private static Map<String, String> machine() {
-    Map<String, String> machine = new LinkedHashMap<>();
-    machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    try {
-      Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-          .ifPresent(l -> machine.put("cpu", l.substring(l.indexOf(':') + 1).strip()));
-      machine.put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
-      machine.put("kernel", run(List.of("uname", "-sr")).strip());
-      machine.put("java -version", run(List.of(JAVA, "-version")).strip());
-    } catch (Exception e) {
-      machine.put("error", e.toString());
-    }
-    return machine;
-  }
 
   // --- processes -----------------------------------------------------------------------------------------------
 
-  /** Runs a short command and returns its output (stdout and stderr). */
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor(30, TimeUnit.SECONDS);
-    return out;
-  }
 
-  private static void deleteTree(Path root) {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      log("could not delete " + root + ": " + e);
-    }
-  }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static String randomToken() {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -708,10 +675,6 @@ public final class FanoutBench {
     return token.toString();
   }
 
-  private static void log(String line) {
-    System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
-    System.out.flush();
-  }
 
   /**
    * A child process whose output (stdout and stderr) is copied to {@code target/bench/logs/<name>.log} line by

@@ -1,5 +1,10 @@
 package com.thortrading.bench;
 
+import static com.thortrading.bench.BenchSupport.deleteTree;
+import static com.thortrading.bench.BenchSupport.freePort;
+import static com.thortrading.bench.BenchSupport.log;
+import static com.thortrading.bench.BenchSupport.run;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.thortrading.app.EmbeddedPg;
@@ -8,12 +13,10 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,6 +198,7 @@ public final class OrderBench {
     } finally {
       LIVE.forEach(Process::destroyForcibly);
       vertx.close().await();
+      deleteTree(pgData); // PostgreSQL has stopped: its data is of no further use
     }
     String command = "bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args));
     settings.put("ThorTrading", "the jar, THOR_ORDER_RATE_PER_SECOND=1000000, THOR_SIM_CHANGE_PROBABILITY=0, "
@@ -206,7 +210,7 @@ public final class OrderBench {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("started", started.toString());
     json.put("command", command);
-    json.put("machine", machine());
+    json.put("machine", machineAndPgbench());
     json.put("settings", settings);
     json.put("orders", rows);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(OUT.resolve("results.json").toFile(), json);
@@ -318,7 +322,7 @@ public final class OrderBench {
         + "same machine. CPU: percent of one core over the whole ThorTrading step (warm-up included), from /proc; "
         + "machine: of all cores together (100% per core).\n\n## Machine and settings\n\n");
     md.append("- started: ").append(started).append('\n').append("- command: `").append(command).append("`\n");
-    machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v.replace('\n', ' ')).append('\n'));
+    machineAndPgbench().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v.replace('\n', ' ')).append('\n'));
     settings.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
     return md.toString();
   }
@@ -382,32 +386,14 @@ public final class OrderBench {
     throw new IllegalStateException("no line starting " + prefix + " in " + log);
   }
 
-  static Map<String, String> machine() throws Exception {
-    Map<String, String> machine = new LinkedHashMap<>();
-    machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-        .ifPresent(l -> machine.put("cpu", l.substring(l.indexOf(':') + 1).strip()));
-    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+  /** The machine, and the pgbench it measures against. */
+  static Map<String, String> machineAndPgbench() throws Exception {
+    Map<String, String> machine = BenchSupport.machine();
     machine.put("pgbench", run(List.of(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pgbench"))
         ? "/usr/lib/postgresql/15/bin/pgbench" : "pgbench", "--version")).strip());
     return machine;
   }
 
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor(5, TimeUnit.MINUTES);
-    return out;
-  }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
-  static void log(String line) {
-    System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
-    System.out.flush();
-  }
 }

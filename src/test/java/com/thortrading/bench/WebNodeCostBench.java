@@ -7,7 +7,6 @@ import com.thortrading.app.EmbeddedRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +52,7 @@ public final class WebNodeCostBench {
     Instant started = Instant.now();
     String symbols = IntStream.range(0, Integer.parseInt(options.get("symbols"))).mapToObj(i -> "NODE" + i)
         .collect(Collectors.joining(","));
-    int[] hazelcast = {OrderBench.freePort(), OrderBench.freePort(), OrderBench.freePort()};
+    int[] hazelcast = {BenchSupport.freePort(), BenchSupport.freePort(), BenchSupport.freePort()};
     String members = IntStream.of(hazelcast).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     String cluster = "thor-bench-" + UUID.randomUUID();
     List<Map<String, Object>> windows = new ArrayList<>();
@@ -65,13 +64,13 @@ public final class WebNodeCostBench {
           "THOR_CLUSTER_MEMBERS", members, "THOR_ADMIN_TOKEN", OrderBench.TOKEN, "THOR_SYMBOLS", symbols,
           "THOR_POLL_INTERVAL_MS", options.get("poll"), "THOR_SIM_CHANGE_PROBABILITY", "1"));
       Process core = node("core", "ingest,engine", hazelcast[0], -1, common);
-      int webAPort = OrderBench.freePort();
+      int webAPort = BenchSupport.freePort();
       Process webA = node("web-a", "web", hazelcast[1], webAPort, common);
       OrderBench.awaitHealthy(webAPort);
       Map<String, Long> one = new LinkedHashMap<>(Map.of("core", core.pid(), "web-a", webA.pid(), "redis", redisPid));
       windows.add(window("one web node", one, settle, measure));
 
-      int webBPort = OrderBench.freePort();
+      int webBPort = BenchSupport.freePort();
       Process webB = node("web-b", "web", hazelcast[2], webBPort, common);
       OrderBench.awaitHealthy(webBPort);
       Map<String, Long> two = new LinkedHashMap<>(one);
@@ -79,6 +78,7 @@ public final class WebNodeCostBench {
       windows.add(window("two web nodes", two, settle, measure));
     } finally {
       OrderBench.LIVE.forEach(Process::destroyForcibly);
+      BenchSupport.deleteTree(pgData);
     }
     String command = "bench/web-node-cost" + (args.length == 0 ? "" : " " + String.join(" ", args));
     StringBuilder md = new StringBuilder("# What one more web node costs\n\n")
@@ -95,7 +95,7 @@ public final class WebNodeCostBench {
         .append(measure).append(" s. CPU from /proc/<pid>/stat; bytes from /proc/<pid>/io (rchar, wchar: every "
             + "read and write, sockets and the log file alike).\n\n## Machine\n\n- started: ").append(started)
         .append("\n- command: `").append(command).append("`\n");
-    OrderBench.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+    BenchSupport.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
     Files.writeString(OrderBench.OUT.resolve("web-node-cost.md"), md.toString());
     Map<String, Object> json = new LinkedHashMap<>(Map.of("started", started.toString(), "command", command,
         "options", options, "windows", windows));
@@ -118,7 +118,7 @@ public final class WebNodeCostBench {
   /** Lets the cluster settle (joins, warm-up), then measures every process over {@code measure} seconds. */
   private static Map<String, Object> window(String name, Map<String, Long> pids, int settle, int measure)
       throws Exception {
-    OrderBench.log(name + ": settling " + settle + " s");
+    BenchSupport.log(name + ": settling " + settle + " s");
     TimeUnit.SECONDS.sleep(settle); // a settling period is part of the measurement's design, not a synchronisation
     Map<String, Usage> before = new LinkedHashMap<>();
     for (Map.Entry<String, Long> p : pids.entrySet()) {
@@ -135,7 +135,7 @@ public final class WebNodeCostBench {
           "read_kib_s", (b.read() - a.read()) / 1024.0 / seconds,
           "written_kib_s", (b.written() - a.written()) / 1024.0 / seconds));
     }
-    OrderBench.log(name + ": " + processes);
+    BenchSupport.log(name + ": " + processes);
     return Map.of("window", name, "seconds", seconds, "processes", processes);
   }
 

@@ -120,6 +120,11 @@ class MarketFillTouchTest {
     assertThat(after.getString("cash")).isEqualTo("96991.00");
     assertThat(after.getString("reserved_cash")).isEqualTo("7021.00");
     assertThat(placed.getJsonObject("position").getLong("quantity")).isEqualTo(300);
+    // A replace may not go down to what has filled: 400 naming the field, and the order as it was.
+    JsonObject shrunk = send("PATCH", "/api/trades/orders/" + id, "{\"quantity\":300}");
+    assertThat(shrunk.getInteger("_status")).as(shrunk.encode()).isEqualTo(400);
+    assertThat(shrunk.getJsonObject("error").getString("message")).startsWith("quantity: must be more than the 300");
+    assertThat(order(id).getLong("quantity")).isEqualTo(1000);
 
     // The next quote shows 200 at 10.05: 200 more, the average over both parts.
     sizedQuote("PART", "10.01", "500", "10.05", "200");

@@ -1,0 +1,69 @@
+package com.thortrading.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the benchmark tools share: the machine they ran on, short commands, ports, temporary data, their log. */
+final class BenchSupport {
+
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  private BenchSupport() {
+  }
+
+  /** Cores, CPU, memory, kernel and Java, for a report (a part that cannot be read says why instead). */
+  static Map<String, String> machine() {
+    Map<String, String> machine = new LinkedHashMap<>();
+    machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    try {
+      Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+          .ifPresent(l -> machine.put("cpu", l.substring(l.indexOf(':') + 1).strip()));
+      machine.put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
+      machine.put("kernel", run(List.of("uname", "-sr")).strip());
+      machine.put("java -version", run(List.of(JAVA, "-version")).strip());
+    } catch (Exception e) {
+      machine.put("error", e.toString());
+    }
+    return machine;
+  }
+
+  /** Runs a short command and returns its output (stdout and stderr). */
+  static String run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(5, TimeUnit.MINUTES);
+    return out;
+  }
+
+  static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      log("could not delete " + root + ": " + e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void log(String line) {
+    System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
+    System.out.flush();
+  }
+}
