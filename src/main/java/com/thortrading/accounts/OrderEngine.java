@@ -36,6 +36,7 @@ public final class OrderEngine {
   private final EngineOptions options;
   private final TokenStore tokens;
   private final LatestQuotes latest;
+  private final PlacementBatcher batcher;
 
   public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, LatestQuotes latest, EngineOptions options,
       TokenStore tokens) {
@@ -45,6 +46,8 @@ public final class OrderEngine {
     this.latest = latest;
     this.options = options;
     this.tokens = tokens;
+    this.batcher = new PlacementBatcher(pool, store, options, this::quotesFor,
+        pending -> placeAlone(pending.request(), pending.tradable(), pending.deadline()));
   }
 
   /** An engine without a node copy of the quotes (never complete): it reads the hash every time. */
@@ -74,20 +77,27 @@ public final class OrderEngine {
    * committing, so a caller told "outcome unknown" is not left with an order it gave up on.
    */
   public Future<EngineReply> place(OrderRequest request, Optional<Instant> deadline) {
-    return quotesFor(request.symbol()).compose(quotes -> tradable(request).compose(tradable -> changes(deadline, quotes,
-        conn -> {
-          // Sent together, in one round trip: the lock first, then everything the decision reads, which PostgreSQL
-          // runs in order once the lock is granted, so each read sees the account as no other order can change it.
-          Future<Optional<Account>> account = store.lockAccount(conn, request.account());
-          Future<Optional<Order>> existing = request.clientOrderId()
-              .map(id -> store.orderByClientOrderId(conn, request.account(), id))
-              .orElseGet(() -> Future.succeededFuture(Optional.empty()));
-          Future<Holdings> holdings = holdings(conn, request.account(), request.symbol(), 0);
-          return Future.all(account, existing, holdings).compose(read -> account.result().isEmpty()
-              ? Future.succeededFuture(noSuchAccount(request.account()))
-              : placeLocked(conn, account.result().get(), request, quotes, tradable, existing.result(),
-                  holdings.result()));
-        })));
+    return tradable(request).compose(tradable -> batcher.place(request, tradable, deadline));
+  }
+
+  /**
+   * Places one order in its own transaction, which locks the account row first and decides under that lock: the
+   * path for the orders a batch could not take (a client_order_id already used, an account that kept changing).
+   */
+  private Future<EngineReply> placeAlone(OrderRequest request, boolean tradable, Optional<Instant> deadline) {
+    return quotesFor(request.symbol()).compose(quotes -> changes(deadline, quotes, conn -> {
+      // Sent together, in one round trip: the lock first, then everything the decision reads, which PostgreSQL
+      // runs in order once the lock is granted, so each read sees the account as no other order can change it.
+      Future<Optional<Account>> account = store.lockAccount(conn, request.account());
+      Future<Optional<Order>> existing = request.clientOrderId()
+          .map(id -> store.orderByClientOrderId(conn, request.account(), id))
+          .orElseGet(() -> Future.succeededFuture(Optional.empty()));
+      Future<PlacementRules.Holdings> holdings = holdings(conn, request.account(), request.symbol(), 0);
+      return Future.all(account, existing, holdings).compose(read -> account.result().isEmpty()
+          ? Future.succeededFuture(noSuchAccount(request.account()))
+          : placeLocked(conn, account.result().get(), request, quotes, tradable, existing.result(),
+              holdings.result()));
+    }));
   }
 
   /** With the whitelist on, a market order's symbol must be one the ingest has published. */
@@ -100,9 +110,24 @@ public final class OrderEngine {
   }
 
   private Future<EngineReply> placeLocked(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes, boolean tradable, Optional<Order> existing, Holdings holdings) {
+      Map<String, Quote> quotes, boolean tradable, Optional<Order> existing, PlacementRules.Holdings holdings) {
     if (existing.isEmpty()) {
-      return decide(conn, account, request, quotes, tradable, holdings);
+      PlacementRules.Placement placement = PlacementRules.decide(request, account, holdings, quotes, tradable,
+          options);
+      Future<Order> order = store.insertOrder(conn, request, placement.status(), placement.triggered(),
+          placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(), placement.fillReason(),
+          placement.rejection());
+      if (placement.execution().isEmpty()) {
+        return reply(conn, account.id(), order, quotes, placement.outcome(), placement.replyError(), true);
+      }
+      return order.compose(o -> {
+        // The writes and the reply's reads go out together; PostgreSQL runs them in order, so the reads see
+        // the writes, and the lock is held one round trip less.
+        Future<Void> written = execute(conn, o, placement);
+        Future<EngineReply> replied = reply(conn, account.id(), Future.succeededFuture(o), quotes,
+            placement.outcome(), placement.replyError(), true);
+        return Future.all(written, replied).map(both -> replied.result());
+      });
     }
     Order original = existing.get();
     if (!request.sameOrderAs(original)) {
@@ -113,141 +138,15 @@ public final class OrderEngine {
     return reply(conn, account.id(), original, quotes, EngineOutcome.DUPLICATE, Optional.empty(), false);
   }
 
-  private Future<EngineReply> decide(SqlConnection conn, Account account, OrderRequest request,
-      Map<String, Quote> quotes, boolean tradable, Holdings holdings) {
-    Optional<Quote> quote = Optional.ofNullable(quotes.get(request.symbol()));
-    FillPriceRule.Decision decision = protect(request, quote, tradable)
-        .orElseGet(() -> FillPriceRule.decide(request, quote, options.limitWithoutQuote(), options.marketFill()));
-    if (decision instanceof FillPriceRule.Reject reject) {
-      return record(conn, account.id(), request, OrderStatus.REJECTED, false, reject.rejection(), quotes,
-          EngineOutcome.REJECTED);
-    }
-    if (decision instanceof FillPriceRule.Work work) {
-      return rest(conn, account, request, holdings, work, quotes);
-    }
-    FillPriceRule.Fill fill = (FillPriceRule.Fill) decision;
-    // The whole order must be affordable at this price, though the quote may show less of it for now.
-    CashAccountRules.Outcome outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(),
-        holdings.position(), request.side(), request.quantity(), fill.price(), holdings.reserved());
-    boolean partial = fill.quantity() < request.quantity();
-    if (outcome instanceof CashAccountRules.Applied && partial) {
-      if (request.tif() == TimeInForce.FOK) {
-        return record(conn, account.id(), request, OrderStatus.CANCELED, false, new Rejection(
-            RejectCode.NOT_MARKETABLE, "FOK order could not fill all " + request.quantity() + " at once ("
-            + fill.reason() + ") and was cancelled"), quotes, EngineOutcome.ACCEPTED);
-      }
-      outcome = TradingRules.apply(account, holdings.all(), quotes, options.instruments(), holdings.position(),
-          request.side(), fill.quantity(), fill.price(), holdings.reserved());
-    }
-    if (outcome instanceof CashAccountRules.Refused refused) {
-      return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.rejection(), quotes,
-          EngineOutcome.REJECTED);
-    }
-    CashAccountRules.Applied applied = (CashAccountRules.Applied) outcome;
-    // The part the quote did not show works (an IOC's is cancelled) and holds as a working order does, at
-    // this fill's price when it has no limit or stop of its own.
-    OrderStatus status = !partial ? OrderStatus.FILLED
-        : request.tif() == TimeInForce.IOC ? OrderStatus.CANCELED : OrderStatus.WORKING;
-    String reason = fill.reason() + (status == OrderStatus.CANCELED
-        ? "; IOC: the other " + (request.quantity() - fill.quantity()) + " cancelled" : "");
-    return store.insertOrder(conn, request, status, partial && request.type().needsStop(), fill.quantity(),
-            Optional.of(fill.price()), fill.quote(), Optional.of(reason), Optional.empty())
-        .compose(order -> {
-          // The writes and the reply's reads go out together; PostgreSQL runs them in order, so the reads see
-          // the writes, and the lock is held one round trip less.
-          Future<Void> written = execute(conn, order, fill, applied);
-          Future<EngineReply> replied = reply(conn, account.id(), Future.succeededFuture(order), quotes,
-              EngineOutcome.ACCEPTED, Optional.empty(), true);
-          return Future.all(written, replied).map(both -> replied.result());
-        });
-  }
-
-  /** The protections that come before the fill rules: the instrument, the whitelist, and stale quotes. */
-  private Optional<FillPriceRule.Decision> protect(OrderRequest request, Optional<Quote> quote, boolean tradable) {
-    Optional<Rejection> instrument = instrumentRefuses(request.symbol(), request.limitPrice(), request.stopPrice());
-    if (instrument.isPresent()) {
-      return Optional.of(new FillPriceRule.Reject(instrument.get()));
-    }
-    if (!tradable) {
-      return Optional.of(new FillPriceRule.Reject(new Rejection(RejectCode.SYMBOL_NOT_TRADABLE, request.symbol()
-          + " is not tradable by market order: the quote feed has never published it (symbol whitelist)")));
-    }
-    if (quote.isEmpty() || !options.isStale(quote.get())) {
-      return Optional.empty();
-    }
-    String age = "the last quote of " + request.symbol() + " is from " + quote.get().timestamp()
-        + ", older than the " + options.maxQuoteAge().toMillis() + " ms a live price may be";
-    return Optional.of(request.type() == OrderType.MKT
-        ? new FillPriceRule.Reject(new Rejection(RejectCode.STALE_PRICE, "Cannot fill market order: " + age))
-        : new FillPriceRule.Work(false, "waiting for a fresh quote: " + age));
-  }
-
-  /** Why the symbol cannot be traded at these prices: not tradable, not known, or a price off its tick grid. */
-  private Optional<Rejection> instrumentRefuses(String symbol, Optional<BigDecimal> limit, Optional<BigDecimal> stop) {
-    Instruments.Lookup lookup = options.instruments().lookup(symbol);
-    if (lookup instanceof Instruments.Unknown unknown) {
-      return Optional.of(new Rejection(RejectCode.UNKNOWN_INSTRUMENT, unknown.message()));
-    }
-    Instrument instrument = ((Instruments.Known) lookup).instrument();
-    if (!instrument.tradable()) {
-      return Optional.of(new Rejection(RejectCode.NOT_TRADABLE, symbol + " is " + (instrument.type()
-          == InstrumentType.INDEX ? "an index" : "a currency pair") + ": it is quoted, not traded"
-          + (instrument.type() == InstrumentType.INDEX ? " (trade a future or an option on it)" : "")));
-    }
-    if (instrument.type() == InstrumentType.EQUITY) {
-      // Equities keep the original design's prices as they are (a limit of 12.125 fills at 12.125); the grid is
-      // a contract's (futures, options).
-      return Optional.empty();
-    }
-    for (Map.Entry<String, Optional<BigDecimal>> price : List.of(Map.entry("limit_price", limit),
-        Map.entry("stop_price", stop))) {
-      if (price.getValue().isPresent() && !instrument.onTick(price.getValue().get())) {
-        BigDecimal tick = instrument.tickAt(price.getValue().get());
-        return Optional.of(new Rejection(RejectCode.OFF_TICK, price.getKey() + " " + price.getValue().get()
-            .toPlainString() + " is off " + symbol + "'s tick of " + tick.toPlainString() + ": use a multiple of "
-            + tick.toPlainString()));
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** An order that cannot fill now: IOC and FOK are cancelled; others work, holding cash or shares. */
-  private Future<EngineReply> rest(SqlConnection conn, Account account, OrderRequest request, Holdings holdings,
-      FillPriceRule.Work work, Map<String, Quote> quotes) {
-    if (request.tif() == TimeInForce.IOC || request.tif() == TimeInForce.FOK) {
-      Rejection why = new Rejection(RejectCode.NOT_MARKETABLE, request.tif() + " order could not fill at once ("
-          + work.reason() + ") and was cancelled");
-      return record(conn, account.id(), request, OrderStatus.CANCELED, false, why, quotes, EngineOutcome.ACCEPTED);
-    }
-    BigDecimal holds = request.limitPrice().or(request::stopPrice).orElseThrow();
-    Optional<Rejection> refused = TradingRules.refusesToReserve(account, holdings.all(), quotes, options.instruments(),
-        holdings.position(),
-        request.side(), request.quantity(), holds, holdings.reserved());
-    if (refused.isPresent()) {
-      return record(conn, account.id(), request, OrderStatus.REJECTED, false, refused.get(), quotes,
-          EngineOutcome.REJECTED);
-    }
-    return reply(conn, account.id(), store.insertOrder(conn, request, OrderStatus.WORKING, work.triggered(), 0,
-            Optional.empty(), Optional.empty(), Optional.of(work.reason()), Optional.empty()), quotes,
-        EngineOutcome.ACCEPTED, Optional.empty(), true);
-  }
-
   /** Books an execution: the fill row, the position, the cash. */
-  private Future<Void> execute(SqlConnection conn, Order order, FillPriceRule.Fill fill,
-      CashAccountRules.Applied applied) {
+  private Future<Void> execute(SqlConnection conn, Order order, PlacementRules.Placement placement) {
+    CashAccountRules.Applied applied = placement.execution().orElseThrow();
     // Sent together: the connection pipelines them, one round trip instead of three, in order.
-    return Future.all(store.insertFill(conn, order, fill.quantity(), fill.price(), fill.quote()),
+    return Future.all(store.insertFill(conn, order, placement.filledQuantity(), placement.fillPrice().orElseThrow(),
+            placement.fillQuote()),
         store.savePosition(conn, order.account(), applied.position()),
         store.updateCash(conn, order.account(), applied.cash())).mapEmpty();
   }
-
-  private Future<EngineReply> record(SqlConnection conn, String account, OrderRequest request, OrderStatus status,
-      boolean triggered, Rejection why, Map<String, Quote> quotes, EngineOutcome outcome) {
-    return reply(conn, account, store.insertOrder(conn, request, status, triggered, 0, Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.of(why)), quotes, outcome,
-        outcome == EngineOutcome.REJECTED ? Optional.of(why) : Optional.empty(), true);
-  }
-
   /** The design's result: account snapshot, order, position; read inside the transaction, so all agree. */
   private Future<EngineReply> reply(SqlConnection conn, String account, Order order, Map<String, Quote> quotes,
       EngineOutcome outcome, Optional<Rejection> rejection, boolean changed) {
@@ -321,6 +220,27 @@ public final class OrderEngine {
             .map(s -> with(copy, s)).orElse(copy));
   }
 
+  /** Like {@link #quotesFor(String)} for several symbols: each read fresh from the hash, the rest from the copy. */
+  private Future<Map<String, Quote>> quotesFor(java.util.Set<String> symbols) {
+    if (symbols.size() == 1) {
+      return quotesFor(symbols.iterator().next());
+    }
+    if (!latest.complete()) {
+      return latestQuotes();
+    }
+    Map<String, Quote> copy = latest.quotes();
+    List<Future<Optional<Quote>>> reads = symbols.stream().map(liveData::getLatestQuote).toList();
+    return Future.all(reads).recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)))
+        .map(all -> {
+          Map<String, Quote> fresh = new HashMap<>(copy);
+          for (Future<Optional<Quote>> read : reads) {
+            read.result().filter(s -> copy.get(s.symbol()) == null
+                || !s.timestamp().isBefore(copy.get(s.symbol()).timestamp())).ifPresent(s -> fresh.put(s.symbol(), s));
+          }
+          return fresh;
+        });
+  }
+
   /** Like {@link #matchWorking(long, Quote)} with the quotes already read, for a matcher trying several orders. */
   public Future<List<JsonObject>> matchWorking(long orderId, Quote quote, Map<String, Quote> quotes) {
     return pool.withTransaction(conn -> matchLocked(conn, orderId, quote, quotes)
@@ -379,7 +299,7 @@ public final class OrderEngine {
    * was at placement, at what it will hold (its limit; else the average paid so far or this price, whichever is
    * higher, so what it holds never exceeds the cash behind it).
    */
-  private Optional<Rejection> restRefused(Account account, Holdings holdings, Map<String, Quote> quotes, Order order,
+  private Optional<Rejection> restRefused(Account account, PlacementRules.Holdings holdings, Map<String, Quote> quotes, Order order,
       FillPriceRule.Fill fill) {
     long open = order.quantity() - order.filledQuantity();
     if (fill.quantity() >= open) {
@@ -494,7 +414,7 @@ public final class OrderEngine {
       }
       Optional<BigDecimal> newLimit = limit.or(order::limitPrice);
       Optional<BigDecimal> newStop = stop.or(order::stopPrice);
-      Optional<Rejection> offTick = instrumentRefuses(order.symbol(), limit, stop);
+      Optional<Rejection> offTick = PlacementRules.instrumentRefuses(options.instruments(), order.symbol(), limit, stop);
       if (offTick.isPresent()) {
         return Future.succeededFuture(EngineReply.of(EngineOutcome.REJECTED, EngineReply.errorBody(
             offTick.get().code().name(), offTick.get().message()).put("order", AccountsJson.order(order))));
@@ -516,16 +436,12 @@ public final class OrderEngine {
     })));
   }
 
-  /** What the rules look at: every position, the one traded, and what the other working orders hold. */
-  private record Holdings(List<Position> all, Position position, Reservations reserved) {
-  }
-
-  private Future<Holdings> holdings(SqlConnection conn, String account, String symbol, long exceptOrder) {
+  private Future<PlacementRules.Holdings> holdings(SqlConnection conn, String account, String symbol,
+      long exceptOrder) {
     Future<List<Position>> all = store.positions(conn, account);
     Future<List<Reservations.Hold>> holds = store.holds(conn, account, exceptOrder);
-    return Future.all(all, holds).map(both -> new Holdings(all.result(), all.result().stream()
-        .filter(p -> p.symbol().equals(symbol)).findFirst().orElse(Position.flat(symbol)),
-        Reservations.of(holds.result(), all.result(), options.instruments(), symbol)));
+    return Future.all(all, holds).map(both -> PlacementRules.Holdings.of(all.result(), holds.result(),
+        options.instruments(), symbol));
   }
 
   public Future<EngineReply> order(long orderId, Optional<String> scope) {

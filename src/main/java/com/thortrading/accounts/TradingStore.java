@@ -32,8 +32,9 @@ public final class TradingStore {
   }
 
   /** The clock's time, as orders are stamped with it (created and updated). */
-  private java.time.OffsetDateTime now() {
-    return clock.instant().atOffset(java.time.ZoneOffset.UTC);
+  java.time.OffsetDateTime now() {
+    // PostgreSQL keeps microseconds: an order built in the service carries the time exactly as stored.
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(java.time.ZoneOffset.UTC);
   }
 
   private static final String ORDER_COLUMNS = "id, account_id, client_order_id, symbol, side, quantity, order_type, "
@@ -74,7 +75,7 @@ public final class TradingStore {
 
   public Future<List<Position>> positions(SqlClient client, String account) {
     return client.preparedQuery("SELECT symbol, quantity, average_cost, realized_pnl FROM positions "
-            + "WHERE account_id = $1 ORDER BY symbol")
+            + "WHERE account_id = $1 ORDER BY symbol COLLATE \"C\"")
         .execute(Tuple.of(account))
         .map(rows -> {
           List<Position> positions = new ArrayList<>();
@@ -126,6 +127,13 @@ public final class TradingStore {
   public Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
       long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
       Optional<Rejection> rejection) {
+    return insertOrder(conn, r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason, rejection, now());
+  }
+
+  /** Like the other, stamped {@code at} (from {@link #now()}), as an order built before it is stored is. */
+  Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
+      long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
+      Optional<Rejection> rejection, java.time.OffsetDateTime at) {
     Tuple params = Tuple.tuple()
         .addValue(r.account())
         .addValue(r.clientOrderId().orElse(null))
@@ -144,7 +152,7 @@ public final class TradingStore {
         .addValue(rejection.map(x -> x.code().name()).orElse(null))
         .addValue(rejection.map(Rejection::message).orElse(null))
         .addValue(triggered)
-        .addValue(now());
+        .addValue(at);
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
             + "reject_reason, triggered, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
@@ -160,6 +168,48 @@ public final class TradingStore {
             .addValue(order.side().name()).addValue(quantity).addValue(price)
             .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)))
         .mapEmpty();
+  }
+
+  /** The account's row with the seq of its last event; read in a snapshot with its positions and holds. */
+  Future<Optional<AccountState>> accountAt(SqlConnection conn, String id, Future<List<Position>> positions,
+      Future<List<Reservations.Hold>> holds) {
+    Future<Optional<Row>> row = conn.preparedQuery("SELECT " + ACCOUNT_COLUMNS + ", event_seq FROM accounts WHERE id = $1")
+        .execute(Tuple.of(id)).map(TradingStore::first);
+    return Future.all(row, positions, holds).map(all -> row.result().map(r -> new AccountState(account(r),
+        r.getLong("event_seq"), positions.result(), holds.result())));
+  }
+
+  /**
+   * Books the account's cash and last event seq, locking its row, if its seq is still {@code seenSeq}; fails with
+   * serialization_failure (40001) if not, which aborts the transaction (see V5__claim_account.sql).
+   */
+  Future<Void> claimAccount(SqlConnection conn, String id, long seenSeq, long newSeq, BigDecimal cash) {
+    return conn.preparedQuery("SELECT claim_account($1, $2, $3, $4)")
+        .execute(Tuple.of(id, seenSeq, newSeq, cash)).mapEmpty();
+  }
+
+  /** Fails with SQLSTATE TD001, aborting the transaction, once PostgreSQL's clock is past {@code deadline}. */
+  Future<Void> commitBefore(SqlConnection conn, java.time.Instant deadline) {
+    return conn.preparedQuery("SELECT commit_before($1)")
+        .execute(Tuple.of(deadline.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** The fill of the order this connection inserted last, sent behind its INSERT without waiting for its id. */
+  Future<Void> insertFillOfLastOrder(SqlConnection conn, Order order, long quantity, BigDecimal price,
+      Optional<Quote> quote) {
+    return conn.preparedQuery("INSERT INTO fills (order_id, account_id, symbol, side, quantity, price, quote) "
+            + "VALUES (currval('orders_id_seq'), $1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.tuple().addValue(order.account()).addValue(order.symbol()).addValue(order.side().name())
+            .addValue(quantity).addValue(price).addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q)))
+                .orElse(null)))
+        .mapEmpty();
+  }
+
+  /** The event of the order this connection inserted last: its body gets that order's id here. */
+  Future<Void> insertEventOfLastOrder(SqlConnection conn, String account, long seq, JsonObject body) {
+    return conn.preparedQuery("INSERT INTO order_events (account_id, seq, order_id, body) VALUES ($1, $2, "
+            + "currval('orders_id_seq'), $3::jsonb || jsonb_build_object('id', currval('orders_id_seq')))")
+        .execute(Tuple.of(account, seq, body)).mapEmpty();
   }
 
   /**

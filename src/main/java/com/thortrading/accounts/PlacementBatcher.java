@@ -1,0 +1,368 @@
+package com.thortrading.accounts;
+
+import com.thortrading.livedata.Quote;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places new orders one account at a time in this node, in batches, each batch in one round trip to PostgreSQL.
+ *
+ * <p>Orders of one account that arrive while the account's previous batch is being written wait, and go together in
+ * the next one. A batch is decided in the service by {@link PlacementRules}, order after order, each against the
+ * account as the ones before it leave it, starting from the account as this node last wrote it (or read it, in one
+ * snapshot, when it has no copy). The batch is then sent as one pipeline: {@code claim_account} (which locks the
+ * account and checks its event seq is still the one decided against), each order with its fill and event, the
+ * positions, COMMIT. The account's row is locked only while PostgreSQL runs it.
+ *
+ * <p>If the account changed in between (a fill by the matcher, a cancel, another node), the claim fails, nothing is
+ * written, and the batch is decided again from a fresh read. A {@code client_order_id} already used is found the
+ * same way (its unique index fails the batch); those orders, and any batch that keeps losing the race, go through
+ * {@code fallback}, the engine's one-order-per-transaction path, which answers them exactly as before.
+ */
+final class PlacementBatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlacementBatcher.class);
+  /** Orders in one batch: each is 3 statements of one pipeline, well inside the connection's pipelining limit. */
+  static final int MAX_BATCH = 32;
+  private static final int MAX_ATTEMPTS = 3;
+  /** PostgreSQL's clock, which {@code commit_before} reads: the wall clock, whatever clock the service runs by. */
+  private static final java.time.Clock WALL_CLOCK = java.time.Clock.systemUTC();
+  private static final int MAX_CACHED_ACCOUNTS = 10_000;
+  private static final String SERIALIZATION_FAILURE = "40001";
+  private static final String UNIQUE_VIOLATION = "23505";
+  /** Raised by {@code commit_before}: a caller's deadline passed before the batch could commit. */
+  static final String DEADLINE_PASSED = "TD001";
+
+  /** A new order waiting for its account's turn. */
+  record Pending(OrderRequest request, boolean tradable, Optional<Instant> deadline, Promise<EngineReply> reply) {
+  }
+
+  /** One account's orders waiting in this node, and whether a batch of them is being written. */
+  private static final class AccountQueue {
+    final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    boolean writing;
+  }
+
+  /** One order of a batch as decided: what to store, and the account after it. */
+  private record Planned(Pending pending, PlacementRules.Placement placement, Order order, AccountState after,
+      AccountValuation.Snapshot snapshot) {
+  }
+
+  private final Pool pool;
+  private final TradingStore store;
+  private final EngineOptions options;
+  private final Function<Set<String>, Future<Map<String, Quote>>> quotes;
+  private final Function<Pending, Future<EngineReply>> fallback;
+  private final Map<String, AccountQueue> queues = new HashMap<>();
+  /** Accounts as this node last wrote them; an entry is only a guess that {@code claim_account} checks. */
+  private final Map<String, AccountState> known = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, AccountState> eldest) {
+      return size() > MAX_CACHED_ACCOUNTS;
+    }
+  };
+
+  /**
+   * @param quotes the quotes to decide orders on these symbols at (and to value the account at)
+   * @param fallback places one order in its own locking transaction
+   */
+  PlacementBatcher(Pool pool, TradingStore store, EngineOptions options,
+      Function<Set<String>, Future<Map<String, Quote>>> quotes, Function<Pending, Future<EngineReply>> fallback) {
+    this.pool = pool;
+    this.store = store;
+    this.options = options;
+    this.quotes = quotes;
+    this.fallback = fallback;
+  }
+
+  Future<EngineReply> place(OrderRequest request, boolean tradable, Optional<Instant> deadline) {
+    Promise<EngineReply> reply = Promise.promise();
+    boolean start;
+    synchronized (queues) {
+      AccountQueue queue = queues.computeIfAbsent(request.account(), a -> new AccountQueue());
+      queue.waiting.add(new Pending(request, tradable, deadline, reply));
+      start = !queue.writing;
+      queue.writing = true;
+    }
+    if (start) {
+      next(request.account());
+    }
+    return reply.future();
+  }
+
+  /** Writes the account's next batch, then the one after, until none waits. */
+  private void next(String account) {
+    List<Pending> batch = new ArrayList<>();
+    synchronized (queues) {
+      AccountQueue queue = queues.get(account);
+      Set<String> clientOrderIds = new HashSet<>();
+      while (!queue.waiting.isEmpty() && batch.size() < MAX_BATCH) {
+        Optional<String> id = queue.waiting.peek().request().clientOrderId();
+        // A client_order_id given twice goes in a later batch, where the first is already stored.
+        if (id.isPresent() && !clientOrderIds.add(id.get())) {
+          break;
+        }
+        batch.add(queue.waiting.poll());
+      }
+      if (batch.isEmpty()) {
+        queues.remove(account);
+        return;
+      }
+    }
+    Future<Void> done;
+    try {
+      done = write(account, batch, 1);
+    } catch (RuntimeException bug) {
+      batch.forEach(p -> p.reply().tryFail(bug));
+      done = Future.succeededFuture();
+    }
+    done.onComplete(x -> next(account));
+  }
+
+  private Future<Void> write(String account, List<Pending> batch, int attempt) {
+    List<Pending> live = new ArrayList<>();
+    for (Pending p : batch) {
+      // The caller has stopped waiting: nothing of it is written, as a rolled-back transaction would leave it.
+      if (p.deadline().isPresent() && options.clock().instant().isAfter(p.deadline().get())) {
+        p.reply().tryFail(new DeadlinePassedException(p.deadline().get()));
+      } else {
+        live.add(p);
+      }
+    }
+    if (live.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Set<String> symbols = new HashSet<>();
+    live.forEach(p -> symbols.add(p.request().symbol()));
+    Promise<Void> done = Promise.promise();
+    quotes.apply(symbols)
+        .compose(prices -> state(account).map(state -> Map.entry(prices, state)))
+        .compose(read -> {
+          if (read.getValue().isEmpty()) {
+            live.forEach(p -> p.reply().tryComplete(EngineReply.error(EngineOutcome.NOT_FOUND, "ACCOUNT_NOT_FOUND",
+                "No account named " + account)));
+            return Future.<Void>succeededFuture();
+          }
+          return writePlanned(account, read.getValue().get(), plan(read.getValue().get(), live, read.getKey()),
+              read.getKey());
+        })
+        .onSuccess(v -> done.complete())
+        .onFailure(failure -> {
+          forget(account);
+          String state = failure instanceof PgException pg ? pg.getSqlState() : null;
+          if (DEADLINE_PASSED.equals(state)) {
+            // Rolled back at the earliest deadline of the batch: those callers are told so, the others go again.
+            Optional<Instant> earliest = earliestDeadline(live);
+            List<Pending> rest = new ArrayList<>();
+            for (Pending p : live) {
+              if (p.deadline().equals(earliest)) {
+                p.reply().tryFail(new DeadlinePassedException(p.deadline().get()));
+              } else {
+                rest.add(p);
+              }
+            }
+            write(account, rest, attempt).onComplete(x -> done.complete());
+          } else if (SERIALIZATION_FAILURE.equals(state) && attempt < MAX_ATTEMPTS) {
+            write(account, live, attempt + 1).onComplete(x -> done.complete());
+          } else if (SERIALIZATION_FAILURE.equals(state) || UNIQUE_VIOLATION.equals(state)) {
+            // Nothing of the batch was written: each order goes alone, through the locking path.
+            LOG.debug("Batch of {} for {} goes one by one: {}", live.size(), account, failure.getMessage());
+            oneByOne(live).onComplete(x -> done.complete());
+          } else {
+            // A server's error aborted the transaction: known unwritten. Anything else (the connection lost
+            // mid-pipeline) leaves the outcome unknown, and the failure says so as it is.
+            Throwable told = failure instanceof PgException || failure instanceof ServiceUnavailableException
+                ? new NotCommittedException(failure) : failure;
+            live.forEach(p -> p.reply().tryFail(told));
+            done.complete();
+          }
+        });
+    return done.future();
+  }
+
+  private Future<Void> oneByOne(List<Pending> batch) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Pending p : batch) {
+      chain = chain.eventually(() -> fallback.apply(p).onComplete(r -> {
+        if (r.succeeded()) {
+          p.reply().tryComplete(r.result());
+        } else {
+          p.reply().tryFail(r.cause());
+        }
+      }).mapEmpty());
+    }
+    return chain;
+  }
+
+  /**
+   * A deadline on the service's clock, moved to the wall clock PostgreSQL checks it by: the same time left. (They are
+   * one clock in production; a test's clock may be set to another day.)
+   */
+  private Instant onDatabaseClock(Instant deadline) {
+    return WALL_CLOCK.instant().plus(java.time.Duration.between(options.clock().instant(), deadline));
+  }
+
+  private static Optional<Instant> earliestDeadline(List<Pending> batch) {
+    return batch.stream().map(Pending::deadline).flatMap(Optional::stream).min(Instant::compareTo);
+  }
+
+  /** Decides each order in turn against the account as the ones before it leave it. */
+  private List<Planned> plan(AccountState start, List<Pending> batch, Map<String, Quote> quotes) {
+    List<Planned> planned = new ArrayList<>(batch.size());
+    AccountState state = start;
+    OffsetDateTime now = store.now();
+    Instruments instruments = options.instruments();
+    for (Pending p : batch) {
+      OrderRequest r = p.request();
+      PlacementRules.Placement placement = PlacementRules.decide(r, state.account(),
+          state.holdings(r.symbol(), instruments), quotes, p.tradable(), options);
+      Order order = new Order(0, r.account(), r.clientOrderId(), r.symbol(), r.side(), r.quantity(), r.type(),
+          r.limitPrice(), r.stopPrice(), r.tif(), placement.status(), placement.triggered(),
+          placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(), placement.fillReason(),
+          placement.rejection().map(Rejection::code), placement.rejection().map(Rejection::message),
+          now.toInstant(), now.toInstant());
+      state = state.after(r, placement);
+      planned.add(new Planned(p, placement, order, state, AccountValuation.value(state.account(), state.positions(),
+          quotes, instruments, state.reserved(instruments).cash())));
+    }
+    return planned;
+  }
+
+  /** Sends the batch as one pipeline and answers each order from what it stored. */
+  private Future<Void> writePlanned(String account, AccountState start, List<Planned> planned,
+      Map<String, Quote> quotes) {
+    AccountState end = planned.get(planned.size() - 1).after();
+    OffsetDateTime at = OffsetDateTime.ofInstant(planned.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
+    return pool.getConnection().compose(conn -> {
+      List<Future<?>> sent = new ArrayList<>();
+      List<Future<Order>> stored = new ArrayList<>();
+      sent.add(conn.query("BEGIN").execute());
+      sent.add(store.claimAccount(conn, account, start.eventSeq(), end.eventSeq(), end.account().cash()));
+      Map<String, Position> touched = new LinkedHashMap<>();
+      for (Planned p : planned) {
+        PlacementRules.Placement placement = p.placement();
+        Future<Order> order = store.insertOrder(conn, p.pending().request(), placement.status(),
+            placement.triggered(), placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(),
+            placement.fillReason(), placement.rejection(), at);
+        stored.add(order);
+        sent.add(order);
+        if (placement.execution().isPresent()) {
+          sent.add(store.insertFillOfLastOrder(conn, p.order(), placement.filledQuantity(),
+              placement.fillPrice().orElseThrow(), placement.fillQuote()));
+          touched.put(placement.execution().get().position().symbol(), placement.execution().get().position());
+        }
+        sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(), event(p)));
+      }
+      // Each symbol's position as the last order of the batch leaves it.
+      for (Map.Entry<String, Position> position : touched.entrySet()) {
+        sent.add(store.savePosition(conn, account, end.positions().stream()
+            .filter(x -> x.symbol().equals(position.getKey())).findFirst().orElse(position.getValue())));
+      }
+      earliestDeadline(planned.stream().map(Planned::pending).toList())
+          .ifPresent(deadline -> sent.add(store.commitBefore(conn, onDatabaseClock(deadline))));
+      sent.add(conn.query("COMMIT").execute());
+      return Future.join(sent).eventually(conn::close).transform(all -> {
+        Optional<Throwable> failed = firstFailure(sent);
+        if (failed.isPresent()) {
+          return Future.failedFuture(failed.get());
+        }
+        remember(end);
+        for (int i = 0; i < planned.size(); i++) {
+          answer(planned.get(i), stored.get(i).result(), quotes);
+        }
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  /**
+   * The statement that failed first, preferring PostgreSQL's own error (which aborted the transaction, so nothing
+   * was written) over what the statements behind it then reported.
+   */
+  private static Optional<Throwable> firstFailure(List<Future<?>> sent) {
+    Throwable first = null;
+    for (Future<?> f : sent) {
+      if (f.failed()) {
+        if (f.cause() instanceof PgException pg && !"25P02".equals(pg.getSqlState())) {
+          return Optional.of(pg);
+        }
+        first = first == null ? f.cause() : first;
+      }
+    }
+    return Optional.ofNullable(first);
+  }
+
+  /** The order's event as the batch stores it; PostgreSQL adds the order's id. */
+  private static JsonObject event(Planned p) {
+    return AccountsJson.order(p.order()).put("seq", p.after().eventSeq())
+        .put("account_snapshot", AccountsJson.account(p.snapshot()).put("event_seq", p.after().eventSeq()));
+  }
+
+  private void answer(Planned p, Order stored, Map<String, Quote> quotes) {
+    JsonObject account = AccountsJson.account(p.snapshot());
+    JsonObject order = AccountsJson.order(stored);
+    JsonObject body = p.placement().replyError().map(r -> EngineReply.errorBody(r.code().name(), r.message()))
+        .orElseGet(JsonObject::new)
+        .put("account", account)
+        .put("order", order)
+        .put("position", positionJson(p.snapshot(), stored.symbol(), quotes));
+    JsonObject event = order.copy().put("seq", p.after().eventSeq())
+        .put("account_snapshot", account.copy().put("event_seq", p.after().eventSeq()));
+    p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body, List.of(event)));
+  }
+
+  private JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
+    return snapshot.positions().stream().filter(p -> p.position().symbol().equals(symbol)).findFirst()
+        .map(AccountsJson::position)
+        .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes,
+            options.instruments())));
+  }
+
+  /** The account as this node last wrote it, else read in one snapshot (one round trip); empty: no such account. */
+  private Future<Optional<AccountState>> state(String account) {
+    synchronized (known) {
+      AccountState state = known.get(account);
+      if (state != null) {
+        return Future.succeededFuture(Optional.of(state));
+      }
+    }
+    return pool.getConnection().compose(conn -> {
+      Future<?> begin = conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute();
+      Future<Optional<AccountState>> read = store.accountAt(conn, account, store.positions(conn, account),
+          store.holds(conn, account, 0));
+      Future<?> commit = conn.query("COMMIT").execute();
+      return Future.all(begin, read, commit).eventually(conn::close).map(v -> read.result());
+    }).recover(e -> Future.failedFuture(e instanceof PgException ? e : new ServiceUnavailableException("PostgreSQL", e)));
+  }
+
+  private void remember(AccountState state) {
+    synchronized (known) {
+      known.put(state.account().id(), state);
+    }
+  }
+
+  /** Drops this node's copy of the account: the next batch reads it. Called on any doubt. */
+  void forget(String account) {
+    synchronized (known) {
+      known.remove(account);
+    }
+  }
+}
