@@ -67,29 +67,37 @@ public final class LiveDataRedis {
 
   /**
    * One batch, atomically and in one round trip: only while {@code ARGV[1]} still holds the ingest lease (an empty
-   * {@code ARGV[1]} skips the check), one HSET of every symbol, one SADD, a PUBLISH and (when kept) an XADD per
-   * quote. A node that lost the lease while paused cannot write after the new holder: its batch changes nothing.
+   * {@code ARGV[1]} skips the check), one HSET of every symbol, one SADD of the symbols new to the caller, a PUBLISH
+   * and (when kept) an XADD per quote. A node that lost the lease while paused cannot write after the new holder:
+   * its batch changes nothing. If the symbol set is missing (Redis restarted without its data), every symbol of the
+   * batch goes in and the script answers 2, so the caller forgets which symbols it had added.
    * KEYS: lock, latest hash, symbol set. ARGV: fence, channel prefix, history prefix, history length, history field,
-   * then symbol and JSON of each quote.
+   * how many of the quotes (the first ones) have new symbols, then symbol and JSON of each quote.
    */
   private static final Script PUBLISH_SCRIPT = Script.of(String.join("\n",
       "if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end",
-      "local n = (#ARGV - 5) / 2",
+      "local n = (#ARGV - 6) / 2",
+      "local fresh = redis.call('EXISTS', KEYS[3]) == 0",
+      "local adds = fresh and n or tonumber(ARGV[6])",
       "for from = 0, n - 1, 500 do",
-      "  local hset, sadd = {KEYS[2]}, {KEYS[3]}",
+      "  local hset = {KEYS[2]}",
       "  for i = from, math.min(n, from + 500) - 1 do",
-      "    local s, j = ARGV[6 + 2 * i], ARGV[7 + 2 * i]",
-      "    hset[#hset + 1] = s; hset[#hset + 1] = j; sadd[#sadd + 1] = s",
+      "    hset[#hset + 1] = ARGV[7 + 2 * i]; hset[#hset + 1] = ARGV[8 + 2 * i]",
       "  end",
       "  redis.call('HSET', unpack(hset))",
+      "end",
+      "for from = 0, adds - 1, 500 do",
+      "  local sadd = {KEYS[3]}",
+      "  for i = from, math.min(adds, from + 500) - 1 do sadd[#sadd + 1] = ARGV[7 + 2 * i] end",
       "  redis.call('SADD', unpack(sadd))",
       "end",
-      "for i = 0, n - 1 do redis.call('PUBLISH', ARGV[2] .. ARGV[6 + 2 * i], ARGV[7 + 2 * i]) end",
+      "for i = 0, n - 1 do redis.call('PUBLISH', ARGV[2] .. ARGV[7 + 2 * i], ARGV[8 + 2 * i]) end",
       "if tonumber(ARGV[4]) > 0 then",
       "  for i = 0, n - 1 do",
-      "    redis.call('XADD', ARGV[3] .. ARGV[6 + 2 * i], 'MAXLEN', '~', ARGV[4], '*', ARGV[5], ARGV[7 + 2 * i])",
+      "    redis.call('XADD', ARGV[3] .. ARGV[7 + 2 * i], 'MAXLEN', '~', ARGV[4], '*', ARGV[5], ARGV[8 + 2 * i])",
       "  end",
       "end",
+      "if fresh then return 2 end",
       "return 1"));
 
   /** Takes the lease when nobody holds it: returns {@code <node>#<fence>}, or nil. KEYS: lock, fence. */
@@ -116,6 +124,11 @@ public final class LiveDataRedis {
 
   private final Redis redis;
   private final long historyLength;
+  /**
+   * Symbols this client's batches have put in {@value #SYMBOLS_KEY}: a batch adds only the others, instead of every
+   * symbol every time. Written only by the one publisher that uses this client for batches.
+   */
+  private final java.util.Set<String> addedSymbols = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** @param historyLength about how many quotes each symbol's history keeps ({@code MAXLEN ~}); 0 keeps none */
   public LiveDataRedis(Redis redis, long historyLength) {
@@ -219,14 +232,38 @@ public final class LiveDataRedis {
     if (quotes.isEmpty()) {
       return Future.succeededFuture(true);
     }
-    List<String> args = new ArrayList<>(2 * quotes.size() + 8);
-    args.addAll(List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX, HISTORY_PREFIX,
-        String.valueOf(historyLength), HISTORY_FIELD));
+    // Quotes of symbols this client has not yet added to the symbol set go first: the script adds only those.
+    List<Quote> ordered = new ArrayList<>(quotes.size());
+    List<String> added = new ArrayList<>();
     for (Quote quote : quotes) {
+      if (!addedSymbols.contains(quote.symbol())) {
+        ordered.add(quote);
+        added.add(quote.symbol());
+      }
+    }
+    for (Quote quote : quotes) {
+      if (addedSymbols.contains(quote.symbol())) {
+        ordered.add(quote);
+      }
+    }
+    List<String> args = new ArrayList<>(2 * quotes.size() + 9);
+    args.addAll(List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX, HISTORY_PREFIX,
+        String.valueOf(historyLength), HISTORY_FIELD, String.valueOf(added.size())));
+    for (Quote quote : ordered) {
       args.add(quote.symbol());
       args.add(QuoteJson.toJson(quote));
     }
-    return script(PUBLISH_SCRIPT, 3, args).map(done -> done != null && done.toInteger() == 1);
+    return script(PUBLISH_SCRIPT, 3, args).map(done -> {
+      int answer = done == null ? 0 : done.toInteger();
+      if (answer == 2) {
+        // The set was gone and now holds this batch's symbols only: the others go in again as they come.
+        addedSymbols.clear();
+        quotes.forEach(q -> addedSymbols.add(q.symbol()));
+      } else if (answer == 1) {
+        addedSymbols.addAll(added);
+      }
+      return answer != 0;
+    });
   }
 
   /**

@@ -207,6 +207,32 @@ class RedisPublisherVerticleTest {
   }
 
   @Test
+  void onlySymbolsNewToThePublisherAreAddedToTheSymbolSetAndALostSetIsRebuilt() throws Exception {
+    try (Jedis jedis = REDIS.jedis()) {
+      send(quote("NA", "1.00", "0.99"), quote("NB", "2.00", "1.99"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 2);
+      long saddsBefore = calls(jedis, "sadd");
+      send(quote("NA", "1.01", "1.00"), quote("NB", "2.01", "2.00"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 4);
+      assertThat(calls(jedis, "sadd") - saddsBefore).as("no new symbol, no SADD").isZero();
+
+      send(quote("NA", "1.02", "1.01"), quote("NC", "3.00", "2.99"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 6);
+      assertThat(calls(jedis, "sadd") - saddsBefore).isEqualTo(1);
+      assertThat(jedis.smembers("live_data:symbols")).containsExactlyInAnyOrder("NA", "NB", "NC");
+
+      // Redis lost the set (a restart without its data): the next batches put every symbol back.
+      jedis.del("live_data:symbols");
+      send(quote("NA", "1.03", "1.02"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 7);
+      assertThat(jedis.smembers("live_data:symbols")).containsExactly("NA");
+      send(quote("NB", "2.02", "2.01"), quote("NA", "1.04", "1.03"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 9);
+      assertThat(jedis.smembers("live_data:symbols")).containsExactlyInAnyOrder("NA", "NB");
+    }
+  }
+
+  @Test
   void oneBatchIsOneRoundTripWithOneHsetForEverySymbol() throws Exception {
     send(quote("WARM", "1.00", "0.99")); // the pool's first connection says HELLO: keep it out of the count
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
