@@ -13,17 +13,37 @@ import java.util.Map;
  */
 public final class LatestQuoteBuffer {
 
-  private final Map<String, Quote> pending = new LinkedHashMap<>();
+  /** Access-ordered: putting a symbol again moves it to the end, so write order follows arrival. */
+  private final Map<String, Quote> pending = new LinkedHashMap<>(16, 0.75f, true);
+  /**
+   * A batch offered while nothing waited, kept as it came: when the writer keeps up (the usual case) a batch goes
+   * straight through, without a map entry per quote. It joins {@link #pending} only if another batch comes first.
+   */
+  private List<Quote> alone = List.of();
 
   public void offer(List<Quote> quotes) {
+    if (pending.isEmpty() && alone.isEmpty()) {
+      alone = quotes;
+      return;
+    }
+    merge(alone);
+    alone = List.of();
+    merge(quotes);
+  }
+
+  private void merge(List<Quote> quotes) {
     for (Quote quote : quotes) {
-      pending.remove(quote.symbol()); // re-insert so write order follows arrival
       pending.put(quote.symbol(), quote);
     }
   }
 
   /** Takes everything waiting, oldest first. */
   public List<Quote> drain() {
+    if (pending.isEmpty()) {
+      List<Quote> all = alone;
+      alone = List.of();
+      return all;
+    }
     List<Quote> all = new ArrayList<>(pending.values());
     pending.clear();
     return all;
@@ -31,22 +51,17 @@ public final class LatestQuoteBuffer {
 
   /** Puts back quotes whose write failed, unless a newer quote of the same symbol arrived meanwhile. */
   public void restore(List<Quote> failed) {
-    Map<String, Quote> newer = new LinkedHashMap<>(pending);
-    pending.clear();
-    for (Quote quote : failed) {
-      pending.put(quote.symbol(), quote);
-    }
-    for (Quote quote : newer.values()) {
-      pending.remove(quote.symbol());
-      pending.put(quote.symbol(), quote);
-    }
+    List<Quote> newer = drain();
+    merge(failed);
+    merge(newer);
   }
 
   public boolean isEmpty() {
-    return pending.isEmpty();
+    return pending.isEmpty() && alone.isEmpty();
   }
 
+  /** Quotes waiting (a batch that came alone counts each of its quotes, even of one symbol twice). */
   public int size() {
-    return pending.size();
+    return pending.size() + alone.size();
   }
 }

@@ -249,9 +249,10 @@ public final class LiveDataRedis {
     List<String> args = new ArrayList<>(2 * quotes.size() + 9);
     args.addAll(List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX, HISTORY_PREFIX,
         String.valueOf(historyLength), HISTORY_FIELD, String.valueOf(added.size())));
-    for (Quote quote : ordered) {
-      args.add(quote.symbol());
-      args.add(QuoteJson.toJson(quote));
+    List<String> json = QuoteJson.toJson(ordered);
+    for (int i = 0; i < ordered.size(); i++) {
+      args.add(ordered.get(i).symbol());
+      args.add(json.get(i));
     }
     return script(PUBLISH_SCRIPT, 3, args).map(done -> {
       int answer = done == null ? 0 : done.toInteger();

@@ -10,7 +10,12 @@ public record QuoteBatch(List<Quote> quotes) {
   }
 
   /** The name of the codec that passes batches by reference; batches never cross the cluster. */
-  static final String CODEC = "thortrading.quote-batch";
+  public static final String CODEC = "thortrading.quote-batch";
+
+  /** Makes batches travel on this event bus by reference, for a feed other than the poller (a benchmark's). */
+  public static void registerCodec(io.vertx.core.eventbus.EventBus bus) {
+    bus.registerCodec(codec());
+  }
 
   static LocalOnlyCodec<QuoteBatch> codec() {
     return new LocalOnlyCodec<>(CODEC);

@@ -66,4 +66,29 @@ final class BenchSupport {
     System.out.println(Instant.now().toString().substring(11, 19) + " " + line);
     System.out.flush();
   }
+
+  /** The embedded redis-server: a child process of this JVM whose command line names the port. */
+  static java.util.Optional<Long> redisPid(int port) {
+    // redis-server rewrites its argv into a process title, so /proc/<pid>/cmdline is read rather than
+    // ProcessHandle.Info, which can come back empty for it.
+    return ProcessHandle.current().descendants().filter(p -> {
+      try {
+        String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).replace('\0', ' ');
+        return cmdline.contains("redis-server") && cmdline.contains(":" + port);
+      } catch (IOException gone) {
+        return false;
+      }
+    }).map(ProcessHandle::pid).findFirst();
+  }
+
+  /** User and system CPU ticks a process has used so far (0 once it is gone). */
+  static long processTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException gone) {
+      return 0;
+    }
+  }
 }

@@ -175,7 +175,7 @@ public final class FanoutBench {
     Path pgData = Files.createTempDirectory("thor-fanout-pg");
     Instant started = Instant.now();
     try (EmbeddedRedis redis = EmbeddedRedis.start(0); EmbeddedPg pg = EmbeddedPg.start(0, pgData)) {
-      Optional<Long> redisPid = redisPid(redis.port());
+      Optional<Long> redisPid = BenchSupport.redisPid(redis.port());
       log("Redis " + redis.url() + " (pid " + redisPid.map(String::valueOf).orElse("?") + "), PostgreSQL " + pg.url());
       for (String variant : config.variants()) {
         results.add(runVariant(variant, config, redis, pg, redisPid));
@@ -525,13 +525,7 @@ public final class FanoutBench {
 
     /** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15; the name may hold spaces). */
     static long processTicks(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      } catch (IOException gone) {
-        return 0;
-      }
+      return BenchSupport.processTicks(pid);
     }
 
     private static long clockTicks() {
@@ -560,20 +554,6 @@ public final class FanoutBench {
       log("jcmd " + command + " failed: " + e);
       return "";
     }
-  }
-
-  /** The embedded redis-server: a child process of this JVM whose command line names the port. */
-  private static Optional<Long> redisPid(int port) {
-    // redis-server rewrites its argv into a process title, so /proc/<pid>/cmdline is read rather than
-    // ProcessHandle.Info, which can come back empty for it.
-    return ProcessHandle.current().descendants().filter(p -> {
-      try {
-        String cmdline = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).replace('\0', ' ');
-        return cmdline.contains("redis-server") && cmdline.contains(":" + port);
-      } catch (IOException gone) {
-        return false;
-      }
-    }).map(ProcessHandle::pid).findFirst();
   }
 
   // --- the report ----------------------------------------------------------------------------------------------

@@ -36,4 +36,20 @@ class LatestQuoteBufferTest {
 
     assertThat(buffer.drain()).containsExactlyInAnyOrder(quote("A", "1.00"), quote("B", "2.50"), quote("C", "3.00"));
   }
+
+  @Test
+  void aBatchAloneGoesThroughAsItCameAndOneThatCatchesItUpMergesInArrivalOrder() {
+    LatestQuoteBuffer buffer = new LatestQuoteBuffer();
+    List<Quote> alone = List.of(quote("A", "1.00"), quote("B", "2.00"));
+    buffer.offer(alone);
+    assertThat(buffer.size()).isEqualTo(2);
+    assertThat(buffer.drain()).isSameAs(alone);
+
+    buffer.offer(List.of(quote("A", "1.00"), quote("B", "2.00"), quote("C", "3.00")));
+    buffer.offer(List.of(quote("A", "1.10")));
+    // A's newer quote came last: it is written last.
+    assertThat(buffer.drain()).containsExactly(quote("B", "2.00"), quote("C", "3.00"), quote("A", "1.10"));
+    assertThat(buffer.isEmpty()).isTrue();
+    assertThat(buffer.drain()).isEmpty();
+  }
 }

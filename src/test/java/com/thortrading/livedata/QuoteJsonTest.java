@@ -54,4 +54,21 @@ class QuoteJsonTest {
     // One object and nothing after it: the fan-out writes a quote's text through as a frame's body.
     assertThatThrownBy(() -> QuoteJson.fromJson("{\"symbol\":\"A\"} {}")).hasMessageContaining("not a quote");
   }
+
+  @Test
+  void aBatchIsWrittenQuoteByQuoteExactlyAsEachAlone() {
+    java.util.List<Quote> quotes = java.util.List.of(
+        new Quote("A", Map.of("last", "1.00"), Instant.parse("2025-12-08T18:30:00Z")),
+        new Quote("B\"Q", Map.of("note", "back\\slash \u0001 \"quoted\""), Instant.parse("2025-12-08T18:30:01.5Z")),
+        new Quote("C", Map.of(), Instant.parse("2025-12-08T18:30:02Z")));
+
+    java.util.List<String> batch = QuoteJson.toJson(quotes);
+
+    assertThat(batch).hasSize(3);
+    for (int i = 0; i < quotes.size(); i++) {
+      assertThat(batch.get(i)).isEqualTo(QuoteJson.toJson(quotes.get(i)));
+      assertThat(QuoteJson.fromJson(batch.get(i))).isEqualTo(quotes.get(i));
+    }
+    assertThat(batch.get(2)).isEqualTo("{\"symbol\":\"C\",\"timestamp\":\"2025-12-08T18:30:02Z\"}");
+  }
 }
