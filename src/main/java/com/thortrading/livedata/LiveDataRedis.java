@@ -122,18 +122,79 @@ public final class LiveDataRedis {
     }
   }
 
-  private final Redis redis;
+  /** How commands reach Redis: through the client's pool, or on one connection that runs them in the order sent. */
+  private interface Sender {
+    Future<Response> send(Request request);
+
+    Future<List<Response>> batch(List<Request> requests);
+  }
+
+  private final Sender redis;
+  /** The pooled client, which {@link #pipelined()} takes a connection of; null for a client on one connection. */
+  private final Redis client;
+  /** The one connection this client sends on, if it is such a client. */
+  private final io.vertx.redis.client.RedisConnection connection;
   private final long historyLength;
   /**
    * Symbols this client's batches have put in {@value #SYMBOLS_KEY}: a batch adds only the others, instead of every
    * symbol every time. Written only by the one publisher that uses this client for batches.
    */
-  private final java.util.Set<String> addedSymbols = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> addedSymbols;
 
   /** @param historyLength about how many quotes each symbol's history keeps ({@code MAXLEN ~}); 0 keeps none */
   public LiveDataRedis(Redis redis, long historyLength) {
-    this.redis = redis;
+    this.redis = new Sender() {
+      @Override
+      public Future<Response> send(Request request) {
+        return redis.send(request);
+      }
+
+      @Override
+      public Future<List<Response>> batch(List<Request> requests) {
+        return redis.batch(requests);
+      }
+    };
+    this.client = redis;
+    this.connection = null;
     this.historyLength = historyLength;
+    this.addedSymbols = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  }
+
+  private LiveDataRedis(io.vertx.redis.client.RedisConnection connection, long historyLength,
+      java.util.Set<String> addedSymbols) {
+    this.redis = new Sender() {
+      @Override
+      public Future<Response> send(Request request) {
+        return connection.send(request);
+      }
+
+      @Override
+      public Future<List<Response>> batch(List<Request> requests) {
+        return connection.batch(requests);
+      }
+    };
+    this.client = null;
+    this.connection = connection;
+    this.historyLength = historyLength;
+    this.addedSymbols = addedSymbols;
+  }
+
+  /**
+   * This client on a connection of its own: Redis runs its commands in the order they were sent, so a writer can
+   * keep several batches in flight and a symbol's quotes still land in order. {@link #close()} ends it.
+   */
+  public Future<LiveDataRedis> pipelined() {
+    if (client == null) {
+      return Future.failedFuture(new IllegalStateException("already a client on one connection"));
+    }
+    return client.connect().map(conn -> new LiveDataRedis(conn, historyLength, addedSymbols));
+  }
+
+  /** Closes the connection of a client made by {@link #pipelined()}; a pooled client is left as it is. */
+  public void close() {
+    if (connection != null) {
+      connection.close();
+    }
   }
 
   public LiveDataRedis(Redis redis) {

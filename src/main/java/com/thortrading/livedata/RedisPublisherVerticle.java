@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each polled batch to Redis in one pipelined round trip, one round trip at a time.
+ * Writes each polled batch to Redis in one script, on a connection of its own, with up to {@link #MAX_IN_FLIGHT}
+ * batches in flight: Redis runs them in the order sent, so each symbol's quotes land in order.
  *
- * <p>Batches that arrive while a write is in flight, or while Redis is down, merge into a
+ * <p>Batches that arrive while that many writes are in flight, or while Redis is down, merge into a
  * {@link LatestQuoteBuffer}: only the newest quote per symbol waits, and it is flushed as soon as Redis answers
  * again (retried with capped backoff). Nothing is lost that a reader could still want.
  *
@@ -24,8 +25,17 @@ public final class RedisPublisherVerticle extends VerticleBase {
   private final LiveDataRedis redis;
   private final LatestQuoteBuffer pending = new LatestQuoteBuffer();
   private final Backoff backoff;
-  private boolean writing;
+  /** Batches written at once on the publisher's connection: the next is encoded while Redis runs the last. */
+  public static final int MAX_IN_FLIGHT = 4;
+  private final java.util.ArrayDeque<Sent> inFlight = new java.util.ArrayDeque<>();
+  /** Batches whose write failed, waiting for the ones behind them before all go back in the buffer. */
+  private final List<Sent> failed = new java.util.ArrayList<>();
+  private LiveDataRedis writer;
+  private boolean connecting;
+  private boolean broken;
+  private Throwable lastFailure;
   private boolean waitingToRetry;
+  private volatile int mostInFlight;
   // Read from other threads (health, tests): written only on this verticle's event loop.
   private volatile long published;
   private volatile int pendingSymbols;
@@ -123,57 +133,123 @@ public final class RedisPublisherVerticle extends VerticleBase {
     }
   }
 
+  @Override
+  public Future<?> stop() {
+    if (writer != null) {
+      writer.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** A batch sent and not yet answered. */
+  private record Sent(List<Quote> quotes, List<Bar> bars) {
+  }
+
   private void flush() {
-    if (writing || waitingToRetry || pending.isEmpty() && pendingBars.isEmpty()) {
+    while (!waitingToRetry && !broken && inFlight.size() < MAX_IN_FLIGHT
+        && !(pending.isEmpty() && pendingBars.isEmpty())) {
+      if (writer == null) {
+        connect();
+        return;
+      }
+      send(writer);
+    }
+  }
+
+  /** Takes a connection of its own for the batches: Redis runs them in the order sent. */
+  private void connect() {
+    if (connecting) {
       return;
     }
-    List<Quote> batch = pending.drain();
-    List<Bar> barBatch = List.copyOf(pendingBars.values());
-    pendingBars.clear();
-    writing = true;
-    String holder = fence.get();
-    // Bars after their quotes, under the same fence: a node that lost the lease writes neither.
-    redis.publishQuotes(batch, holder).compose(written -> written ? redis.writeBars(barBatch, holder)
-        : Future.succeededFuture(false)).onComplete(result -> {
-      writing = false;
-      if (result.succeeded() && !result.result()) {
-        if (!refusedLogged) {
-          LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", batch.size());
-          refusedLogged = true;
-        }
-        pendingSymbols = pending.size();
-        flush();
-      } else if (result.succeeded()) {
-        refusedLogged = false;
-        published += batch.size();
-        pendingSymbols = pending.size();
-        if (backoff.failures() > 0) {
-          LOG.info("Redis is back: flushed the newest quotes of {} symbols", batch.size());
-          backoff.reset();
-        }
+    connecting = true;
+    redis.pipelined().onComplete(connected -> {
+      connecting = false;
+      if (connected.succeeded()) {
+        writer = connected.result();
         flush();
       } else {
-        pending.restore(batch);
-        // A bar that changed again meanwhile is newer than the one that failed.
-        barBatch.forEach(bar -> pendingBars.putIfAbsent(barKey(bar), bar));
-        pendingSymbols = pending.size();
-        Duration delay = backoff.nextDelay();
-        if (backoff.failures() == 1) {
-          LOG.warn("Cannot write quotes to Redis ({}); keeping the newest quote per symbol and retrying",
-              result.cause().getMessage());
-        }
-        waitingToRetry = true;
-        vertx.setTimer(delay.toMillis(), t -> {
-          waitingToRetry = false;
-          flush();
-        });
+        retryLater(connected.cause());
       }
+    });
+  }
+
+  private void send(LiveDataRedis on) {
+    Sent sent = new Sent(pending.drain(), List.copyOf(pendingBars.values()));
+    pendingBars.clear();
+    pendingSymbols = pending.size();
+    inFlight.add(sent);
+    mostInFlight = Math.max(mostInFlight, inFlight.size());
+    String holder = fence.get();
+    // Sent together, and run in this order: bars after their quotes, each script under the same fence, so a node
+    // that lost the lease writes neither.
+    Future<Boolean> quotes = on.publishQuotes(sent.quotes(), holder);
+    Future<Boolean> bars = on.writeBars(sent.bars(), holder);
+    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotes, bars));
+  }
+
+  /** A batch's answer; they come in the order the batches were sent. */
+  private void written(Sent sent, LiveDataRedis on, Future<Boolean> quotes, Future<Boolean> bars) {
+    inFlight.remove(sent);
+    if (quotes.failed() || bars.failed()) {
+      failed.add(sent);
+      if (!broken) {
+        broken = true;
+        lastFailure = quotes.failed() ? quotes.cause() : bars.cause();
+        // The connection is in doubt: the batches behind this one fail too, and a new connection is taken.
+        on.close();
+        writer = null;
+      }
+    } else if (!quotes.result()) {
+      if (!refusedLogged) {
+        LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", sent.quotes().size());
+        refusedLogged = true;
+      }
+    } else {
+      refusedLogged = false;
+      published += sent.quotes().size();
+      if (backoff.failures() > 0 && !broken) {
+        LOG.info("Redis is back: flushed the newest quotes of {} symbols", sent.quotes().size());
+        backoff.reset();
+      }
+    }
+    if (broken && inFlight.isEmpty()) {
+      // Put the failed batches back newest first, so an older quote never hides a newer one of its symbol; a
+      // bar that changed again meanwhile is newer than the one that failed.
+      for (int i = failed.size() - 1; i >= 0; i--) {
+        pending.restore(failed.get(i).quotes());
+        failed.get(i).bars().forEach(bar -> pendingBars.putIfAbsent(barKey(bar), bar));
+      }
+      failed.clear();
+      broken = false;
+      retryLater(lastFailure);
+      return;
+    }
+    pendingSymbols = pending.size();
+    flush();
+  }
+
+  private void retryLater(Throwable cause) {
+    pendingSymbols = pending.size();
+    Duration delay = backoff.nextDelay();
+    if (backoff.failures() == 1) {
+      LOG.warn("Cannot write quotes to Redis ({}); keeping the newest quote per symbol and retrying",
+          cause == null ? "?" : cause.getMessage());
+    }
+    waitingToRetry = true;
+    vertx.setTimer(delay.toMillis(), t -> {
+      waitingToRetry = false;
+      flush();
     });
   }
 
   /** One key per bar (symbol and minute), so only each bar's newest state waits to be written. */
   private static String barKey(Bar bar) {
     return bar.symbol() + "@" + bar.start();
+  }
+
+  /** The most batches that were in flight at once. */
+  int mostInFlight() {
+    return mostInFlight;
   }
 
   /** Quotes written so far. */

@@ -81,9 +81,9 @@ public final class IngestLoad {
       if (publishedAtStart < 0 && System.nanoTime() >= measuredFrom) {
         publishedAtStart = publisher.published();
       }
-      // At most two batches unwritten, one being written and one waiting: the publisher never idles, and no
+      // No more batches unwritten than the publisher keeps in flight, and one waiting: it never idles, and no
       // batch is merged into another (each is written whole).
-      if (publisher.published() >= (n - 1) * batch) {
+      if (publisher.published() >= (n - RedisPublisherVerticle.MAX_IN_FLIGHT) * batch) {
         vertx.eventBus().send(QuoteAddresses.POLLED_BATCH, polls.get((int) (n++ % polls.size())), codec);
       } else {
         LockSupport.parkNanos(20_000);

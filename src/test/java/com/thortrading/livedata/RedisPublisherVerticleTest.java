@@ -207,6 +207,35 @@ class RedisPublisherVerticleTest {
   }
 
   @Test
+  void severalBatchesInFlightStillLandEachSymbolsQuotesInOrder() throws Exception {
+    send(quote("WARM", "1.00", "0.99")); // the publisher's connection is taken with its first batch
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    try (ChannelListener listener = new ChannelListener().start()) {
+      int polls = 400;
+      for (int i = 1; i <= polls; i++) {
+        send(quote("ORD1", i + ".00", i + ".00"), quote("ORD2", (1000 + i) + ".00", (1000 + i) + ".00"));
+      }
+      // The newest of each symbol is the one stored, whatever merged on the way.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        try (Jedis jedis = REDIS.jedis()) {
+          assertThat(jedis.hget("live_data:latest:quotes", "ORD1")).contains("\"last\":\"" + polls + ".00\"");
+          assertThat(jedis.hget("live_data:latest:quotes", "ORD2")).contains("\"last\":\"" + (1000 + polls) + ".00\"");
+        }
+      });
+      assertThat(publisher.mostInFlight()).as("batches written at once").isGreaterThan(1);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(listener.messages.stream()
+          .filter(m -> m.startsWith("live_data:quotes:ORD1 ")).toList()).last().asString()
+          .contains("\"last\":\"" + polls + ".00\""));
+      // Each symbol's quotes went out in the order they came: no batch overtook an older one.
+      for (String symbol : List.of("ORD1", "ORD2")) {
+        List<Double> prices = listener.messages.stream().filter(m -> m.startsWith("live_data:quotes:" + symbol + " "))
+            .map(m -> Double.parseDouble(m.replaceAll(".*\"last\":\"([0-9.]+)\".*", "$1"))).toList();
+        assertThat(prices).isSorted().doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  @Test
   void onlySymbolsNewToThePublisherAreAddedToTheSymbolSetAndALostSetIsRebuilt() throws Exception {
     try (Jedis jedis = REDIS.jedis()) {
       send(quote("NA", "1.00", "0.99"), quote("NB", "2.00", "1.99"));
