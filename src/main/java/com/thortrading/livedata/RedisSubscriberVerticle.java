@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>The Redis client never reconnects by itself: when the connection ends or fails this verticle connects
  * again with capped backoff and subscribes again. Only (P)SUBSCRIBE ever goes over this connection, which keeps
  * it safe on RESP2 servers (the Windows Redis 5), where a reply and a message cannot be told apart.
- * Quotes published while disconnected are not replayed; consumers re-read the latest hash for a snapshot.
+ * Quotes published while disconnected are not replayed; consumers re-read the latest hash for a snapshot. A
+ * connection that stops answering its keepalive is dropped like one that ended.
  *
  * <p>The verticle is up (deployed, or {@link #subscribed()} again after a reconnect) only once Redis has confirmed
  * the PSUBSCRIBE: the client completes the command when it is written, and a quote published between the write
@@ -47,13 +48,24 @@ public final class RedisSubscriberVerticle extends VerticleBase {
   /** Completed by Redis's {@code psubscribe} reply on the current connection. */
   private Promise<Void> confirmed;
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+  /** How often the connection is asked to answer, and how long it has to: a silent one is taken for dead. */
+  static final Duration KEEPALIVE = Duration.ofSeconds(5);
+  private final Duration keepalive;
+  /** Completed by Redis's answer to the last keepalive on the current connection. */
+  private Promise<Void> probe;
 
   public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest,
-      Optional<LiveDataRedis> seedFrom) {
+      Optional<LiveDataRedis> seedFrom, Duration keepalive) {
     this.options = options;
     this.backoff = backoff;
     this.latest = latest;
     this.seedFrom = seedFrom;
+    this.keepalive = keepalive;
+  }
+
+  public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest,
+      Optional<LiveDataRedis> seedFrom) {
+    this(options, backoff, latest, seedFrom, KEEPALIVE);
   }
 
   public RedisSubscriberVerticle(RedisOptions options, Backoff backoff, LatestQuotes latest) {
@@ -126,12 +138,42 @@ public final class RedisSubscriberVerticle extends VerticleBase {
       }
       subscribed = true;
       backoff.reset();
+      keepAlive(connection);
+    });
+  }
+
+  /**
+   * Asks Redis, every {@link #keepalive}, to confirm the subscription again (PSUBSCRIBE of the same pattern: Redis
+   * answers and nothing else changes, and it is still the only command this connection carries). A connection that
+   * does not answer within the next interval is half-open (the network went away without a reset): quotes have
+   * stopped without a word, so it is dropped, the node's quote copy is no longer trusted, and a new one is taken.
+   */
+  private void keepAlive(RedisConnection conn) {
+    probe = null;
+    vertx.setPeriodic(keepalive.toMillis(), timer -> {
+      if (conn != connection || stopping) {
+        vertx.cancelTimer(timer);
+        return;
+      }
+      if (probe != null && !probe.future().isComplete()) {
+        vertx.cancelTimer(timer);
+        lost(conn, "no answer to a keepalive within " + keepalive.toMillis() + " ms");
+        conn.close();
+        return;
+      }
+      probe = Promise.promise();
+      conn.send(Request.cmd(Command.PSUBSCRIBE).arg(LiveDataRedis.QUOTE_CHANNEL_PATTERN));
     });
   }
 
   private void onMessage(Response message) {
-    if (message.size() == 3 && "psubscribe".equals(message.get(0).toString()) && confirmed != null) {
-      confirmed.tryComplete();
+    if (message.size() == 3 && "psubscribe".equals(message.get(0).toString())) {
+      if (confirmed != null) {
+        confirmed.tryComplete();
+      }
+      if (probe != null) {
+        probe.tryComplete();
+      }
       return;
     }
     if (message.size() < 4 || !"pmessage".equals(message.get(0).toString())) {

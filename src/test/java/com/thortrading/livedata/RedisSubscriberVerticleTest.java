@@ -9,6 +9,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -109,6 +110,34 @@ class RedisSubscriberVerticleTest {
       proxy.release();
       await().atMost(Duration.ofSeconds(5)).until(deployed::succeeded);
       assertThat(subscriber.subscribed()).isTrue();
+    }
+  }
+
+  @Test
+  void aConnectionThatGoesSilentIsDroppedAndTheSubscriptionTakenAgain(Vertx vertx) throws Exception {
+    try (com.thortrading.testsupport.TcpProxy proxy = com.thortrading.testsupport.TcpProxy.to(vertx, REDIS.port())) {
+      LatestQuotes latest = new LatestQuotes();
+      RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:" + proxy.port());
+      RedisSubscriberVerticle subscriber = new RedisSubscriberVerticle(options,
+          new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), latest,
+          Optional.of(new LiveDataRedis(io.vertx.redis.client.Redis.createClient(vertx, REDIS.url()))),
+          Duration.ofMillis(300));
+      vertx.deployVerticle(subscriber).await();
+      await().atMost(Duration.ofSeconds(5)).until(latest::complete);
+
+      // The subscription's network goes away without a reset: no end, no error, just silence.
+      proxy.freeze();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !latest.complete());
+      // A new connection, subscribed and seeded again: quotes flow.
+      await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.subscribed() && latest.complete());
+      List<LiveQuote> received = new CopyOnWriteArrayList<>();
+      vertx.eventBus().<LiveQuote>localConsumer(QuoteAddresses.quotes("KAL"), m -> received.add(m.body()))
+          .completion().await();
+      try (redis.clients.jedis.Jedis jedis = REDIS.jedis()) {
+        jedis.publish(LiveDataRedis.quoteChannel("KAL"),
+            "{\"symbol\":\"KAL\",\"last\":\"1.00\",\"timestamp\":\"2026-01-05T15:00:00Z\"}");
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
     }
   }
 

@@ -12,6 +12,7 @@ public final class TcpProxy implements AutoCloseable {
   private final NetServer server;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private final Set<NetSocket> frozen = ConcurrentHashMap.newKeySet();
 
   private TcpProxy(Vertx vertx, int targetPort) {
     var client = vertx.createNetClient();
@@ -24,8 +25,16 @@ public final class TcpProxy implements AutoCloseable {
       client.connect(targetPort, "127.0.0.1").onSuccess(upstream -> {
         sockets.add(downstream);
         sockets.add(upstream);
-        downstream.handler(upstream::write);
-        upstream.handler(downstream::write);
+        downstream.handler(bytes -> {
+          if (!frozen.contains(downstream)) {
+            upstream.write(bytes);
+          }
+        });
+        upstream.handler(bytes -> {
+          if (!frozen.contains(upstream)) {
+            downstream.write(bytes);
+          }
+        });
         downstream.closeHandler(v -> upstream.close());
         upstream.closeHandler(v -> downstream.close());
         downstream.resume();
@@ -40,6 +49,14 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * The connections open now go silent both ways without closing, as a half-open connection does when the network
+   * goes away without a reset; new connections are proxied as before.
+   */
+  public void freeze() {
+    frozen.addAll(sockets);
   }
 
   /** Drops every connection and refuses new ones. */
