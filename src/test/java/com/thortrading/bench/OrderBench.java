@@ -37,10 +37,11 @@ import java.util.regex.Pattern;
  * server doing one INSERT per request. ThorTrading (the jar), the plain server and every load generator
  * ({@link OrderLoad}) are separate processes; each measurement follows a warm-up.
  *
- * <p>Market buys of one share of a simulated symbol, at 1, 8 and 32 clients, all on one account (its orders
- * serialize on the account's row lock) and on an account each. Writes {@code target/bench/results.md} and
- * {@code results.json}. Arguments: {@code warmup=S measure=S clients=1,8,32 profile=false} (true: a flight recording
- * of ThorTrading in {@code target/bench/thortrading.jfr}).
+ * <p>Market buys of one share of a simulated symbol, at 1, 8 and 32 clients, all on one account (its orders go in
+ * turn, batched) and on an account each. Writes {@code target/bench/orders.md} and {@code orders.json}, which
+ * {@link BenchResults} joins with the fan-out's into {@code results.md} and {@code results.json}. Arguments:
+ * {@code warmup=S measure=S clients=1,8,32 profile=false} (true: a flight recording of ThorTrading in
+ * {@code target/bench/thortrading.jfr}).
  */
 public final class OrderBench {
 
@@ -206,14 +207,14 @@ public final class OrderBench {
     settings.put("load", warmup + " s warm-up (20 s for each server's first step), " + measure + " s measured, "
         + "closed loop, one connection per client, all clients on one event loop, market buys of 1 " + SYMBOL);
     String report = report(rows, settings, command, started, pgbench);
-    Files.writeString(OUT.resolve("results.md"), report);
+    Files.writeString(OUT.resolve("orders.md"), report);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("started", started.toString());
     json.put("command", command);
     json.put("machine", machineAndPgbench());
     json.put("settings", settings);
     json.put("orders", rows);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(OUT.resolve("results.json").toFile(), json);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(OUT.resolve("orders.json").toFile(), json);
     System.out.println(report);
     System.exit(0);
   }
