@@ -113,8 +113,16 @@ class MainTest {
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
           .timeout(Duration.ofSeconds(5)).build();
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      try {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      } catch (org.awaitility.core.ConditionTimeoutException notHealthy) {
+        // The run's log is in a temporary directory that goes with the test: say what it said.
+        // Without the JVM's own class-load lines, which one of the runs asks for.
+        String said = String.join("\n", Files.readAllLines(log).stream().filter(l -> !l.startsWith("[")).toList());
+        throw new AssertionError("the default run was not healthy within 60 s (alive: " + process.isAlive()
+            + "); the end of its log:\n" + said.substring(Math.max(0, said.length() - 6000)), notHealthy);
+      }
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("ThorTrading is up"));
       java.util.regex.Matcher link = java.util.regex.Pattern.compile("#token=(thor_[A-Za-z0-9_-]+)")
           .matcher(Files.readString(log));
