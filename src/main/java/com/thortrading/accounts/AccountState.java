@@ -45,9 +45,10 @@ record AccountState(Account account, long eventSeq, List<Position> positions, Li
       nextPositions.sort(Comparator.comparing(Position::symbol));
     }
     List<Reservations.Hold> nextHolds = holds;
-    if (placement.hold(request).isPresent()) {
+    java.util.Optional<Reservations.Hold> hold = placement.hold(request);
+    if (hold.isPresent()) {
       nextHolds = new ArrayList<>(holds);
-      nextHolds.add(placement.hold(request).get());
+      nextHolds.add(hold.get());
     }
     return new AccountState(next, eventSeq + 1, nextPositions, nextHolds);
   }

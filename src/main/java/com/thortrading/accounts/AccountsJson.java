@@ -119,6 +119,15 @@ public final class AccountsJson {
     return json.put(QuoteField.TIMESTAMP, time(q.timestamp()));
   }
 
+  /** The position in {@code symbol} as {@code snapshot} values it; flat (valued at {@code quotes}) if it has none. */
+  static JsonObject position(AccountValuation.Snapshot snapshot, String symbol,
+      java.util.Map<String, com.thortrading.livedata.Quote> quotes,
+      Instruments instruments) {
+    return snapshot.positions().stream().filter(p -> p.position().symbol().equals(symbol)).findFirst()
+        .map(AccountsJson::position)
+        .orElseGet(() -> position(AccountValuation.value(Position.flat(symbol), quotes, instruments)));
+  }
+
   public static JsonObject position(AccountValuation.PositionValue v) {
     Position p = v.position();
     return new JsonObject()

@@ -20,6 +20,11 @@ public record EngineReply(EngineOutcome outcome, JsonObject body, List<JsonObjec
     return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
   }
 
+  /** A refusal's error body, or an empty body when there is none: what a reply's other fields go into. */
+  public static JsonObject errorBody(java.util.Optional<Rejection> refusal) {
+    return refusal.map(r -> errorBody(r.code().name(), r.message())).orElseGet(JsonObject::new);
+  }
+
   /** The body sent on the event bus: the outcome travels with it. */
   public JsonObject toMessage() {
     return body.copy().put("outcome", outcome.name());

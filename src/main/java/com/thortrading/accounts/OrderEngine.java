@@ -165,10 +165,10 @@ public final class OrderEngine {
       Order order = sent.result();
       AccountValuation.Snapshot snapshot = read.result();
       JsonObject orderJson = AccountsJson.order(order);
-      JsonObject body = rejection.map(r -> EngineReply.errorBody(r.code().name(), r.message())).orElseGet(JsonObject::new)
+      JsonObject body = EngineReply.errorBody(rejection)
           .put("account", AccountsJson.account(snapshot))
           .put("order", orderJson)
-          .put("position", positionJson(snapshot, order.symbol(), quotes));
+          .put("position", AccountsJson.position(snapshot, order.symbol(), quotes, options.instruments()));
       return new EngineReply(outcome, body, changed ? List.of(orderJson) : List.of());
     });
   }
@@ -189,42 +189,40 @@ public final class OrderEngine {
 
   /** {@code base} with {@code quote} as its symbol's quote, without copying {@code base}. */
   private static Map<String, Quote> with(Map<String, Quote> base, Quote quote) {
+    return with(base, Map.of(quote.symbol(), quote));
+  }
+
+  /** {@code base} with {@code over}'s quotes in place of its own, without copying {@code base}. */
+  private static Map<String, Quote> with(Map<String, Quote> base, Map<String, Quote> over) {
+    if (over.isEmpty()) {
+      return base;
+    }
     return new java.util.AbstractMap<>() {
       @Override
       public Quote get(Object symbol) {
-        return quote.symbol().equals(symbol) ? quote : base.get(symbol);
+        Quote quote = over.get(symbol);
+        return quote != null ? quote : base.get(symbol);
       }
 
       @Override
       public java.util.Set<Entry<String, Quote>> entrySet() {
         Map<String, Quote> copy = new HashMap<>(base);
-        copy.put(quote.symbol(), quote);
+        copy.putAll(over);
         return java.util.Collections.unmodifiableMap(copy).entrySet();
       }
     };
   }
 
-  /**
-   * The quotes an order on {@code symbol} is decided and valued at: its own fresh from the hash (newer of that and
-   * the node's copy), the rest from the node's copy; everything from the hash while the copy is not complete.
-   */
+  /** The quotes an order on {@code symbol} is decided and valued at: see {@link #quotesFor(java.util.Set)}. */
   private Future<Map<String, Quote>> quotesFor(String symbol) {
-    if (!latest.complete()) {
-      return latestQuotes();
-    }
-    Map<String, Quote> copy = latest.quotes();
-    return liveData.getLatestQuote(symbol)
-        .recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)))
-        .map(stored -> stored.filter(s -> copy.get(s.symbol()) == null
-                || !s.timestamp().isBefore(copy.get(s.symbol()).timestamp()))
-            .map(s -> with(copy, s)).orElse(copy));
+    return quotesFor(java.util.Set.of(symbol));
   }
 
-  /** Like {@link #quotesFor(String)} for several symbols: each read fresh from the hash, the rest from the copy. */
+  /**
+   * The quotes orders on {@code symbols} are decided and valued at: each of those fresh from the hash (the newer of
+   * that and the node's copy), the rest from the node's copy; everything from the hash while the copy is not complete.
+   */
   private Future<Map<String, Quote>> quotesFor(java.util.Set<String> symbols) {
-    if (symbols.size() == 1) {
-      return quotesFor(symbols.iterator().next());
-    }
     if (!latest.complete()) {
       return latestQuotes();
     }
@@ -232,12 +230,12 @@ public final class OrderEngine {
     List<Future<Optional<Quote>>> reads = symbols.stream().map(liveData::getLatestQuote).toList();
     return Future.all(reads).recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)))
         .map(all -> {
-          Map<String, Quote> fresh = new HashMap<>(copy);
+          Map<String, Quote> fresh = new HashMap<>();
           for (Future<Optional<Quote>> read : reads) {
             read.result().filter(s -> copy.get(s.symbol()) == null
                 || !s.timestamp().isBefore(copy.get(s.symbol()).timestamp())).ifPresent(s -> fresh.put(s.symbol(), s));
           }
-          return fresh;
+          return with(copy, fresh);
         });
   }
 
@@ -342,13 +340,6 @@ public final class OrderEngine {
   /** Working orders, oldest first, for the matcher's book. */
   public Future<List<Order>> workingOrders() {
     return store.workingOrders(pool);
-  }
-
-  private JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
-    Instruments instruments = options.instruments();
-    return snapshot.positions().stream().filter(p -> p.position().symbol().equals(symbol)).findFirst()
-        .map(AccountsJson::position)
-        .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes, instruments)));
   }
 
   /**

@@ -61,9 +61,12 @@ final class PlacementBatcher {
     boolean writing;
   }
 
-  /** One order of a batch as decided: what to store, and the account after it. */
+  /**
+   * One order of a batch as decided: what to store, and the account after it, valued and as JSON (written once,
+   * for the stored event, the reply and the published event).
+   */
   private record Planned(Pending pending, PlacementRules.Placement placement, Order order, AccountState after,
-      AccountValuation.Snapshot snapshot) {
+      AccountValuation.Snapshot snapshot, JsonObject account) {
   }
 
   private final Pool pool;
@@ -240,8 +243,9 @@ final class PlacementBatcher {
           placement.rejection().map(Rejection::code), placement.rejection().map(Rejection::message),
           now.toInstant(), now.toInstant());
       state = state.after(r, placement);
-      planned.add(new Planned(p, placement, order, state, AccountValuation.value(state.account(), state.positions(),
-          quotes, instruments, state.reserved(instruments).cash())));
+      AccountValuation.Snapshot snapshot = AccountValuation.value(state.account(), state.positions(), quotes,
+          instruments, state.reserved(instruments).cash());
+      planned.add(new Planned(p, placement, order, state, snapshot, AccountsJson.account(snapshot)));
     }
     return planned;
   }
@@ -256,7 +260,7 @@ final class PlacementBatcher {
       List<Future<Order>> stored = new ArrayList<>();
       sent.add(conn.query("BEGIN").execute());
       sent.add(store.claimAccount(conn, account, start.eventSeq(), end.eventSeq(), end.account().cash()));
-      Map<String, Position> touched = new LinkedHashMap<>();
+      Set<String> traded = new HashSet<>();
       for (Planned p : planned) {
         PlacementRules.Placement placement = p.placement();
         Future<Order> order = store.insertOrder(conn, p.pending().request(), placement.status(),
@@ -265,17 +269,17 @@ final class PlacementBatcher {
         stored.add(order);
         sent.add(order);
         if (placement.execution().isPresent()) {
-          sent.add(store.insertFillOfLastOrder(conn, p.order(), placement.filledQuantity(),
+          sent.add(store.insertFill(conn, p.order(), placement.filledQuantity(),
               placement.fillPrice().orElseThrow(), placement.fillQuote()));
-          touched.put(placement.execution().get().position().symbol(), placement.execution().get().position());
+          traded.add(p.order().symbol());
         }
-        sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(), event(p)));
+        // Stored with the order as built (id 0): PostgreSQL puts in its id.
+        sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(),
+            event(p, AccountsJson.order(p.order()))));
       }
-      // Each symbol's position as the last order of the batch leaves it.
-      for (Map.Entry<String, Position> position : touched.entrySet()) {
-        sent.add(store.savePosition(conn, account, end.positions().stream()
-            .filter(x -> x.symbol().equals(position.getKey())).findFirst().orElse(position.getValue())));
-      }
+      // Each traded symbol's position as the batch leaves it.
+      end.positions().stream().filter(position -> traded.contains(position.symbol()))
+          .forEach(position -> sent.add(store.savePosition(conn, account, position)));
       earliestDeadline(planned.stream().map(Planned::pending).toList())
           .ifPresent(deadline -> sent.add(store.commitBefore(conn, onDatabaseClock(deadline))));
       sent.add(conn.query("COMMIT").execute());
@@ -310,30 +314,19 @@ final class PlacementBatcher {
     return Optional.ofNullable(first);
   }
 
-  /** The order's event as the batch stores it; PostgreSQL adds the order's id. */
-  private static JsonObject event(Planned p) {
-    return AccountsJson.order(p.order()).put("seq", p.after().eventSeq())
-        .put("account_snapshot", AccountsJson.account(p.snapshot()).put("event_seq", p.after().eventSeq()));
+  /** An order's event: the order, its seq, and the account as the order left it. */
+  private static JsonObject event(Planned p, JsonObject order) {
+    return order.put("seq", p.after().eventSeq())
+        .put("account_snapshot", p.account().copy().put("event_seq", p.after().eventSeq()));
   }
 
   private void answer(Planned p, Order stored, Map<String, Quote> quotes) {
-    JsonObject account = AccountsJson.account(p.snapshot());
     JsonObject order = AccountsJson.order(stored);
-    JsonObject body = p.placement().replyError().map(r -> EngineReply.errorBody(r.code().name(), r.message()))
-        .orElseGet(JsonObject::new)
-        .put("account", account)
+    JsonObject body = EngineReply.errorBody(p.placement().replyError())
+        .put("account", p.account())
         .put("order", order)
-        .put("position", positionJson(p.snapshot(), stored.symbol(), quotes));
-    JsonObject event = order.copy().put("seq", p.after().eventSeq())
-        .put("account_snapshot", account.copy().put("event_seq", p.after().eventSeq()));
-    p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body, List.of(event)));
-  }
-
-  private JsonObject positionJson(AccountValuation.Snapshot snapshot, String symbol, Map<String, Quote> quotes) {
-    return snapshot.positions().stream().filter(p -> p.position().symbol().equals(symbol)).findFirst()
-        .map(AccountsJson::position)
-        .orElseGet(() -> AccountsJson.position(AccountValuation.value(Position.flat(symbol), quotes,
-            options.instruments())));
+        .put("position", AccountsJson.position(p.snapshot(), stored.symbol(), quotes, options.instruments()));
+    p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body, List.of(event(p, order.copy()))));
   }
 
   /** The account as this node last wrote it, else read in one snapshot (one round trip); empty: no such account. */

@@ -161,9 +161,13 @@ public final class TradingStore {
         .map(rows -> order(rows.iterator().next()));
   }
 
+  /**
+   * A fill of {@code order}. An order built in the service and not yet given its id (id 0) is the one this connection
+   * inserted last: its fill goes out behind its INSERT without waiting for the id.
+   */
   public Future<Void> insertFill(SqlConnection conn, Order order, long quantity, BigDecimal price, Optional<Quote> quote) {
     return conn.preparedQuery("INSERT INTO fills (order_id, account_id, symbol, side, quantity, price, quote) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            + "VALUES (COALESCE(NULLIF($1::bigint, 0), currval('orders_id_seq')), $2, $3, $4, $5, $6, $7)")
         .execute(Tuple.tuple().addValue(order.id()).addValue(order.account()).addValue(order.symbol())
             .addValue(order.side().name()).addValue(quantity).addValue(price)
             .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)))
@@ -192,17 +196,6 @@ public final class TradingStore {
   Future<Void> commitBefore(SqlConnection conn, java.time.Instant deadline) {
     return conn.preparedQuery("SELECT commit_before($1)")
         .execute(Tuple.of(deadline.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
-  }
-
-  /** The fill of the order this connection inserted last, sent behind its INSERT without waiting for its id. */
-  Future<Void> insertFillOfLastOrder(SqlConnection conn, Order order, long quantity, BigDecimal price,
-      Optional<Quote> quote) {
-    return conn.preparedQuery("INSERT INTO fills (order_id, account_id, symbol, side, quantity, price, quote) "
-            + "VALUES (currval('orders_id_seq'), $1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.tuple().addValue(order.account()).addValue(order.symbol()).addValue(order.side().name())
-            .addValue(quantity).addValue(price).addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q)))
-                .orElse(null)))
-        .mapEmpty();
   }
 
   /** The event of the order this connection inserted last: its body gets that order's id here. */

@@ -123,10 +123,15 @@ public final class LiveDataRedis {
   }
 
   /** How commands reach Redis: through the client's pool, or on one connection that runs them in the order sent. */
-  private interface Sender {
-    Future<Response> send(Request request);
+  private record Sender(java.util.function.Function<Request, Future<Response>> one,
+      java.util.function.Function<List<Request>, Future<List<Response>>> many) {
+    Future<Response> send(Request request) {
+      return one.apply(request);
+    }
 
-    Future<List<Response>> batch(List<Request> requests);
+    Future<List<Response>> batch(List<Request> requests) {
+      return many.apply(requests);
+    }
   }
 
   private final Sender redis;
@@ -143,17 +148,7 @@ public final class LiveDataRedis {
 
   /** @param historyLength about how many quotes each symbol's history keeps ({@code MAXLEN ~}); 0 keeps none */
   public LiveDataRedis(Redis redis, long historyLength) {
-    this.redis = new Sender() {
-      @Override
-      public Future<Response> send(Request request) {
-        return redis.send(request);
-      }
-
-      @Override
-      public Future<List<Response>> batch(List<Request> requests) {
-        return redis.batch(requests);
-      }
-    };
+    this.redis = new Sender(redis::send, redis::batch);
     this.client = redis;
     this.connection = null;
     this.historyLength = historyLength;
@@ -162,17 +157,7 @@ public final class LiveDataRedis {
 
   private LiveDataRedis(io.vertx.redis.client.RedisConnection connection, long historyLength,
       java.util.Set<String> addedSymbols) {
-    this.redis = new Sender() {
-      @Override
-      public Future<Response> send(Request request) {
-        return connection.send(request);
-      }
-
-      @Override
-      public Future<List<Response>> batch(List<Request> requests) {
-        return connection.batch(requests);
-      }
-    };
+    this.redis = new Sender(connection::send, connection::batch);
     this.client = null;
     this.connection = connection;
     this.historyLength = historyLength;

@@ -81,6 +81,17 @@ final class BenchSupport {
     }).map(ProcessHandle::pid).findFirst();
   }
 
+  /** Clock ticks per second, the unit of /proc's CPU times. */
+  static final long TICKS_PER_SECOND = clockTicks();
+
+  private static long clockTicks() {
+    try {
+      return Long.parseLong(run(List.of("getconf", "CLK_TCK")).strip());
+    } catch (Exception e) {
+      return 100; // Linux's USER_HZ almost everywhere
+    }
+  }
+
   /** User and system CPU ticks a process has used so far (0 once it is gone). */
   static long processTicks(long pid) {
     try {

@@ -469,7 +469,7 @@ public final class FanoutBench {
   private record CpuSample(long nanos, long server, long load, long redis, long self, long machineBusy,
       long machineTotal, Map<String, Long> serverThreads, Map<String, Long> loadThreads) {
 
-    private static final long TICKS_PER_SECOND = clockTicks();
+    private static final long TICKS_PER_SECOND = BenchSupport.TICKS_PER_SECOND;
 
     static CpuSample take(long serverPid, long loadPid, Optional<Long> redisPid) throws IOException {
       String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -526,14 +526,6 @@ public final class FanoutBench {
     /** utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15; the name may hold spaces). */
     static long processTicks(long pid) {
       return BenchSupport.processTicks(pid);
-    }
-
-    private static long clockTicks() {
-      try {
-        return Long.parseLong(run(List.of("getconf", "CLK_TCK")).strip());
-      } catch (Exception e) {
-        return 100; // Linux's USER_HZ almost everywhere
-      }
     }
   }
 

@@ -115,7 +115,7 @@ public final class IngestBench {
   }
 
   private static double cpuPercent(long ticks, double seconds) {
-    return 100.0 * ticks / 100.0 / seconds; // USER_HZ is 100 on Linux
+    return 100.0 * ticks / BenchSupport.TICKS_PER_SECOND / seconds;
   }
 
   @SuppressWarnings("unchecked")

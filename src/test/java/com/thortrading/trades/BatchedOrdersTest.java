@@ -101,10 +101,8 @@ class BatchedOrdersTest {
     return order.encode();
   }
 
-  private static void booksAgree() {
-    var report = com.thortrading.accounts.LedgerVerifier.all(pool, new com.thortrading.accounts.TradingStore(),
-        com.thortrading.accounts.Instruments.defaults()).await();
-    assertThat(report.violations()).as(report.text()).isEmpty();
+  private static void booksAgree() throws Exception {
+    com.thortrading.testsupport.Ledgers.assertBooksAgree(pool);
   }
 
   @Test

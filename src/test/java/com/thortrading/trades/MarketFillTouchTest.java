@@ -96,10 +96,8 @@ class MarketFillTouchTest {
     return fills;
   }
 
-  private static void booksAgree() {
-    var report = com.thortrading.accounts.LedgerVerifier.all(pool, new com.thortrading.accounts.TradingStore(),
-        com.thortrading.accounts.Instruments.defaults()).await();
-    assertThat(report.violations()).as(report.text()).isEmpty();
+  private static void booksAgree() throws Exception {
+    com.thortrading.testsupport.Ledgers.assertBooksAgree(pool);
   }
 
   @Test
