@@ -7,7 +7,11 @@ import java.util.Optional;
  * values arriving inside the window replace each other, and the newest goes out when the window ends (trailing
  * edge). A burst of any size becomes a handful of messages that always end with the newest value.
  *
- * <p>Time is passed in (nanoseconds from any origin) so the rule can be tested without a clock.
+ * <p>Windows are laid over the times values arrived, not the times they are offered: a loop that falls behind and
+ * offers two values back to back that arrived a window apart sends both, because they were never a burst. Only the
+ * trailing edge's send waits on a timer, and the window after it starts where the last one ended.
+ *
+ * <p>Time is passed in (nanoseconds from any origin, arrivals never going back) so the rule is tested without a clock.
  */
 public final class RateCap<T> {
 
@@ -37,9 +41,10 @@ public final class RateCap<T> {
     return new RateCap<>(perSecond <= 0 ? 0 : 1_000_000_000L / perSecond);
   }
 
-  public Verdict offer(T value, long now) {
-    if (windowNanos == 0 || (held == null && now >= windowEnd)) {
-      windowEnd = now + windowNanos;
+  /** @param arrivedAt when the value arrived (for a quote: when this node received it) */
+  public Verdict offer(T value, long arrivedAt) {
+    if (windowNanos == 0 || (held == null && arrivedAt >= windowEnd)) {
+      windowEnd = arrivedAt + windowNanos;
       return Verdict.SEND;
     }
     if (held != null) {
@@ -49,18 +54,21 @@ public final class RateCap<T> {
     return Verdict.HOLD;
   }
 
-  /** At the end of a window: the held value to send now, which opens the next window; empty if none. */
-  public Optional<T> windowEnded(long now) {
+  /**
+   * At the end of a window (however late the timer): the held value to send now, which opens the next window from
+   * the end of this one; empty if none.
+   */
+  public Optional<T> windowEnded() {
     if (held == null) {
       return Optional.empty();
     }
     T value = held;
     held = null;
-    windowEnd = now + windowNanos;
+    windowEnd += windowNanos;
     return Optional.of(value);
   }
 
-  /** When the current window ends (nanoseconds, same origin as the offers). */
+  /** When the current window ends (nanoseconds, same origin as the arrivals). */
   public long windowEnd() {
     return windowEnd;
   }

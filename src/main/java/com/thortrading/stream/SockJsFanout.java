@@ -474,7 +474,9 @@ public final class SockJsFanout {
         metrics.overtaken.increment();
         return;
       }
-      if (cap.offer(quote, now) == RateCap.Verdict.SEND) {
+      // Capped by when the quotes reached this node, so quotes that came a window apart all go out even when a busy
+      // loop takes them back to back.
+      if (cap.offer(quote, quote.receivedNanos()) == RateCap.Verdict.SEND) {
         broadcast(quote);
       } else if (timer < 0) {
         long delayMs = Math.max(1, (cap.windowEnd() - now + 999_999) / 1_000_000);
@@ -488,7 +490,7 @@ public final class SockJsFanout {
     void windowEnded() {
       timer = -1;
       // The value sent here opens a new window; a quote arriving in it is held and arms the next timer.
-      cap.windowEnded(System.nanoTime()).ifPresent(this::broadcast);
+      cap.windowEnded().ifPresent(this::broadcast);
     }
 
     void broadcast(LiveQuote quote) {

@@ -160,8 +160,8 @@ class ClusterProcessesIT {
     // Every quote the ingest published between the two ends, exactly once and in order, on each node: the same
     // sequence as the history stream in Redis.
     try (Jedis jedis = REDIS.jedis()) {
-      QuoteStreams.everyQuoteOnceInOrder(onA, "AAPL", jedis);
-      QuoteStreams.everyQuoteOnceInOrder(onB, "AAPL", jedis);
+      everyQuoteOnceInOrder(onA, "AAPL", jedis, webA);
+      everyQuoteOnceInOrder(onB, "AAPL", jedis, webB);
     }
 
     // An order placed through A is filled by the engine node and reaches B's socket as an event.
@@ -228,7 +228,7 @@ class ClusterProcessesIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> observer.recs("quotes.MSFT").size() >= observedAtKill + 10);
       assertThat(get(survivor, "/health").statusCode()).isEqualTo(200);
       try (Jedis jedis = REDIS.jedis()) {
-        QuoteStreams.everyQuoteOnceInOrder(observer, "MSFT", jedis);
+        everyQuoteOnceInOrder(observer, "MSFT", jedis, survivor);
       }
     } finally {
       page.quit();
@@ -285,6 +285,26 @@ class ClusterProcessesIT {
 
   private static long pageQuotes(WebDriver page) {
     return ((Number) script(page, "return thorStats.quotes")).longValue();
+  }
+
+  /**
+   * {@link QuoteStreams#everyQuoteOnceInOrder}, and when it fails, what the web node counted as held back or skipped
+   * and what its log says of its Redis subscription: the difference between a quote lost and one held back by design.
+   */
+  private static void everyQuoteOnceInOrder(BridgeTestClient client, String symbol, Jedis jedis, int port)
+      throws Exception {
+    try {
+      QuoteStreams.everyQuoteOnceInOrder(client, symbol, jedis);
+    } catch (AssertionError missed) {
+      String counters = get(port, "/metrics").body().lines()
+          .filter(l -> l.startsWith("thortrading_fanout_") && !l.startsWith("thortrading_fanout_clients"))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      String log = Files.readString(Path.of("target", "it-logs", port == webA ? "web-a.log" : "web-b.log")).lines()
+          .filter(l -> l.contains("subscription") || l.contains("WARN") || l.contains("ERROR"))
+          .collect(java.util.stream.Collectors.joining("\n"));
+      throw new AssertionError(missed.getMessage() + "\nthe web node's fan-out counters:\n" + counters
+          + "\nits log's warnings:\n" + log, missed);
+    }
   }
 
   /** Browser sockets a web node holds, from its own /metrics. */

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.thortrading.app.ThorService;
+import com.thortrading.livedata.LiveQuote;
+import com.thortrading.livedata.QuoteJson;
 import com.thortrading.testsupport.PostgresServerExtension;
 import com.thortrading.testsupport.BridgeTestClient;
 import com.thortrading.testsupport.RedisServerExtension;
 import com.thortrading.testsupport.TestService;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -265,5 +268,37 @@ class FanoutProtocolTest {
     long spanMs = (times.get(times.size() - 1) - times.get(0)) / 1_000_000;
     assertThat(fromBurst).hasSizeBetween(1, (int) (2 + spanMs / 50)).endsWith("1000.00");
     assertThat(fromBurst.size()).as("a thousand updates became a handful").isLessThan(50);
+  }
+
+  @Test
+  void quotesThatReachedTheNodeAWindowApartAllGoOutWhenABusyLoopTakesThemBackToBack() {
+    BridgeTestClient client = connect(null);
+    client.register("quotes.LATE");
+    long now = System.nanoTime();
+    DeliveryOptions local = new DeliveryOptions().setLocalOnly(true);
+    // As the node's subscriber hands quotes on. The first, to see the registration live, reached the node long ago.
+    LiveQuote first = late("0.01", now - Duration.ofSeconds(30).toNanos());
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      service.vertx().eventBus().publish("quotes.LATE", first, local);
+      assertThat(client.recs("quotes.LATE")).isNotEmpty();
+    });
+    // Three that reached the node 200 ms apart (four windows of the 20-a-second cap) but reach the fan-out's loop
+    // together, as after a stall: none of them was a burst, so none is conflated away.
+    for (int i = 1; i <= 3; i++) {
+      service.vertx().eventBus().publish("quotes.LATE", late(i + ".00", now - (3 - i) * 200_000_000L), local);
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> lasts(client).contains("3.00"));
+    assertThat(lasts(client).stream().filter(last -> !last.equals("0.01")).toList())
+        .containsExactly("1.00", "2.00", "3.00");
+  }
+
+  private static List<String> lasts(BridgeTestClient client) {
+    return client.recs("quotes.LATE").stream().map(f -> f.getJsonObject("body").getString("last")).toList();
+  }
+
+  private static LiveQuote late(String last, long receivedNanos) {
+    String json = quoteJson("LATE", last, Instant.now());
+    return new LiveQuote(QuoteJson.fromJson(json), json, receivedNanos);
   }
 }

@@ -18,12 +18,12 @@ class RateCapTest {
     assertThat(cap.offer("b", 10 * MS)).isEqualTo(RateCap.Verdict.HOLD);
     assertThat(cap.offer("c", 20 * MS)).isEqualTo(RateCap.Verdict.HOLD);
     assertThat(cap.windowEnd()).isEqualTo(50 * MS);
-    assertThat(cap.windowEnded(50 * MS)).contains("c");
+    assertThat(cap.windowEnded()).contains("c");
     assertThat(cap.replaced()).isEqualTo(1);
     // The trailing send opened a new window.
     assertThat(cap.offer("d", 60 * MS)).isEqualTo(RateCap.Verdict.HOLD);
-    assertThat(cap.windowEnded(100 * MS)).contains("d");
-    assertThat(cap.windowEnded(150 * MS)).isEmpty();
+    assertThat(cap.windowEnded()).contains("d");
+    assertThat(cap.windowEnded()).isEmpty();
     // Quiet for a window: the next value is a new leading edge.
     assertThat(cap.offer("e", 151 * MS)).isEqualTo(RateCap.Verdict.SEND);
   }
@@ -36,7 +36,7 @@ class RateCapTest {
     for (int i = 0; i < 1000; i++) {
       long now = i * 100 * MS / 1000; // 1000 values over 100 ms
       if (nextTimer >= 0 && now >= nextTimer) {
-        cap.windowEnded(nextTimer).ifPresent(sent::add);
+        cap.windowEnded().ifPresent(sent::add);
         nextTimer = -1;
       }
       if (cap.offer(i, now) == RateCap.Verdict.SEND) {
@@ -45,9 +45,30 @@ class RateCapTest {
         nextTimer = cap.windowEnd();
       }
     }
-    cap.windowEnded(nextTimer).ifPresent(sent::add);
+    cap.windowEnded().ifPresent(sent::add);
 
     assertThat(sent).hasSizeBetween(2, 4).startsWith(0).endsWith(999);
+  }
+
+  @Test
+  void valuesThatArrivedAWindowApartAreAllSentHoweverLateTheyAreOffered() {
+    RateCap<String> cap = RateCap.perSecond(20);
+    // A loop that stalled offers three values together; they arrived 200 ms apart, so none of them was a burst.
+    assertThat(cap.offer("a", 0)).isEqualTo(RateCap.Verdict.SEND);
+    assertThat(cap.offer("b", 200 * MS)).isEqualTo(RateCap.Verdict.SEND);
+    assertThat(cap.offer("c", 400 * MS)).isEqualTo(RateCap.Verdict.SEND);
+    assertThat(cap.replaced()).isZero();
+  }
+
+  @Test
+  void aLateTimerOpensTheNextWindowWhereTheLastOneEnded() {
+    RateCap<String> cap = RateCap.perSecond(20);
+    cap.offer("a", 0);
+    assertThat(cap.offer("b", 10 * MS)).isEqualTo(RateCap.Verdict.HOLD);
+    // The timer for 50 ms fires late; "c" arrived at 120 ms, after the window following the trailing edge ended.
+    assertThat(cap.windowEnded()).contains("b");
+    assertThat(cap.windowEnd()).isEqualTo(100 * MS);
+    assertThat(cap.offer("c", 120 * MS)).isEqualTo(RateCap.Verdict.SEND);
   }
 
   @Test
