@@ -40,6 +40,11 @@ public final class OrderEngine {
 
   public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, LatestQuotes latest, EngineOptions options,
       TokenStore tokens) {
+    this(pool, store, liveData, latest, options, tokens, BatchSizes.unseen());
+  }
+
+  public OrderEngine(Pool pool, TradingStore store, LiveDataRedis liveData, LatestQuotes latest, EngineOptions options,
+      TokenStore tokens, BatchSizes batchSizes) {
     this.pool = pool;
     this.store = store;
     this.liveData = liveData;
@@ -47,7 +52,7 @@ public final class OrderEngine {
     this.options = options;
     this.tokens = tokens;
     this.batcher = new PlacementBatcher(pool, store, options, this::quotesFor,
-        pending -> placeAlone(pending.request(), pending.tradable(), pending.deadline()));
+        pending -> placeAlone(pending.request(), pending.tradable(), pending.deadline()), batchSizes);
   }
 
   /** An engine without a node copy of the quotes (never complete): it reads the hash every time. */

@@ -23,31 +23,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Places new orders one account at a time in this node, in batches, each batch in one round trip to PostgreSQL.
+ * Places this node's new orders in batches, each batch one transaction sent in one round trip to PostgreSQL.
  *
- * <p>Orders of one account that arrive while the account's previous batch is being written wait, and go together in
- * the next one. A batch is decided in the service by {@link PlacementRules}, order after order, each against the
- * account as the ones before it leave it, starting from the account as this node last wrote it (or read it, in one
- * snapshot, when it has no copy). The batch is then sent as one pipeline: {@code claim_account} (which locks the
- * account and checks its event seq is still the one decided against), each order with its fill and event, the
- * positions, COMMIT. The account's row is locked only while PostgreSQL runs it.
+ * <p>Orders wait in one queue, in the order they came. At most {@link #MAX_WRITERS} batches are written at once;
+ * each takes up to {@link #MAX_BATCH} waiting orders, of any accounts, but never an account that another batch in
+ * flight holds, nor an order that would overtake an earlier one of its account. So each account's orders are
+ * written in turn, and orders that arrive while batches are being written go together in the next one, whether
+ * they are one account's or many accounts'.
  *
- * <p>If the account changed in between (a fill by the matcher, a cancel, another node), the claim fails, nothing is
- * written, and the batch is decided again from a fresh read. A {@code client_order_id} already used is found the
- * same way (its unique index fails the batch); those orders, and any batch that keeps losing the race, go through
- * {@code fallback}, the engine's one-order-per-transaction path, which answers them exactly as before.
+ * <p>Each account's orders in a batch are decided in the service by {@link PlacementRules}, order after order, each
+ * against the account as the ones before it leave it, starting from the account as this node last wrote it (or
+ * read it, in one snapshot, when it has no copy). The batch is then sent as one pipeline: per account, in the order
+ * of their ids (so two batches never wait on each other's locks in opposite orders), {@code claim_account} (which
+ * locks the account and checks its event seq is still the one decided against), each order with its fill and event,
+ * the positions; then COMMIT. An account's row is locked only while PostgreSQL runs the batch.
+ *
+ * <p>If an account changed in between (a fill by the matcher, a cancel, another node), its claim fails, nothing of
+ * the batch is written, and the batch is decided again from fresh reads. A {@code client_order_id} already used is
+ * found the same way (its unique index fails the batch); those orders, and any batch that keeps losing the race, go
+ * through {@code fallback}, the engine's one-order-per-transaction path, which answers them exactly as before.
  */
 final class PlacementBatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlacementBatcher.class);
   /** Orders in one batch: each is 3 statements of one pipeline, well inside the connection's pipelining limit. */
   static final int MAX_BATCH = 32;
+  /**
+   * Batches written at once. Few: while they are written the next orders gather into one batch, which costs
+   * PostgreSQL one transaction instead of one each; two keep both of a 2-core database busy.
+   */
+  static final int MAX_WRITERS = 2;
   private static final int MAX_ATTEMPTS = 3;
   /** PostgreSQL's clock, which {@code commit_before} reads: the wall clock, whatever clock the service runs by. */
   private static final java.time.Clock WALL_CLOCK = java.time.Clock.systemUTC();
   private static final int MAX_CACHED_ACCOUNTS = 10_000;
   private static final String SERIALIZATION_FAILURE = "40001";
   private static final String UNIQUE_VIOLATION = "23505";
+  /** Two transactions waiting on each other's locks: one is rolled back, and goes again like a lost claim. */
+  private static final String DEADLOCK = "40P01";
   /** Raised by {@code commit_before}: a caller's deadline passed before the batch could commit. */
   static final String DEADLINE_PASSED = "TD001";
 
@@ -55,11 +68,6 @@ final class PlacementBatcher {
   record Pending(OrderRequest request, boolean tradable, Optional<Instant> deadline, Promise<EngineReply> reply) {
   }
 
-  /** One account's orders waiting in this node, and whether a batch of them is being written. */
-  private static final class AccountQueue {
-    final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    boolean writing;
-  }
 
   /**
    * One order of a batch as decided: what to store, and the account after it, valued and as JSON (written once,
@@ -74,7 +82,12 @@ final class PlacementBatcher {
   private final EngineOptions options;
   private final Function<Set<String>, Future<Map<String, Quote>>> quotes;
   private final Function<Pending, Future<EngineReply>> fallback;
-  private final Map<String, AccountQueue> queues = new HashMap<>();
+  /** New orders not yet in a batch, oldest first. Guards {@link #writing} and {@link #writers} too. */
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  /** Accounts whose orders a batch in flight holds: none of theirs goes in another batch until it is done. */
+  private final Set<String> writing = new HashSet<>();
+  private int writers;
+  private final BatchSizes sizes;
   /** Accounts as this node last wrote them; an entry is only a guess that {@code claim_account} checks. */
   private final Map<String, AccountState> known = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -88,7 +101,9 @@ final class PlacementBatcher {
    * @param fallback places one order in its own locking transaction
    */
   PlacementBatcher(Pool pool, TradingStore store, EngineOptions options,
-      Function<Set<String>, Future<Map<String, Quote>>> quotes, Function<Pending, Future<EngineReply>> fallback) {
+      Function<Set<String>, Future<Map<String, Quote>>> quotes, Function<Pending, Future<EngineReply>> fallback,
+      BatchSizes sizes) {
+    this.sizes = sizes;
     this.pool = pool;
     this.store = store;
     this.options = options;
@@ -98,49 +113,82 @@ final class PlacementBatcher {
 
   Future<EngineReply> place(OrderRequest request, boolean tradable, Optional<Instant> deadline) {
     Promise<EngineReply> reply = Promise.promise();
-    boolean start;
-    synchronized (queues) {
-      AccountQueue queue = queues.computeIfAbsent(request.account(), a -> new AccountQueue());
-      queue.waiting.add(new Pending(request, tradable, deadline, reply));
-      start = !queue.writing;
-      queue.writing = true;
+    synchronized (waiting) {
+      waiting.add(new Pending(request, tradable, deadline, reply));
     }
-    if (start) {
-      next(request.account());
-    }
+    writeWhatWaits();
     return reply.future();
   }
 
-  /** Writes the account's next batch, then the one after, until none waits. */
-  private void next(String account) {
-    List<Pending> batch = new ArrayList<>();
-    synchronized (queues) {
-      AccountQueue queue = queues.get(account);
-      Set<String> clientOrderIds = new HashSet<>();
-      while (!queue.waiting.isEmpty() && batch.size() < MAX_BATCH) {
-        Optional<String> id = queue.waiting.peek().request().clientOrderId();
-        // A client_order_id given twice goes in a later batch, where the first is already stored.
-        if (id.isPresent() && !clientOrderIds.add(id.get())) {
-          break;
+  /** Starts batches while writers are free and orders wait that may go. */
+  private void writeWhatWaits() {
+    while (true) {
+      List<Pending> batch;
+      synchronized (waiting) {
+        if (writers >= MAX_WRITERS) {
+          return;
         }
-        batch.add(queue.waiting.poll());
+        batch = takeBatch();
+        if (batch.isEmpty()) {
+          return;
+        }
+        writers++;
       }
-      if (batch.isEmpty()) {
-        queues.remove(account);
-        return;
+      sizes.record(batch.size(), accounts(batch).size());
+      Future<Void> done;
+      try {
+        done = write(batch, 1);
+      } catch (RuntimeException bug) {
+        batch.forEach(p -> p.reply().tryFail(bug));
+        done = Future.succeededFuture();
       }
+      done.onComplete(x -> {
+        synchronized (waiting) {
+          writers--;
+          batch.forEach(p -> writing.remove(p.request().account()));
+        }
+        writeWhatWaits();
+      });
     }
-    Future<Void> done;
-    try {
-      done = write(account, batch, 1);
-    } catch (RuntimeException bug) {
-      batch.forEach(p -> p.reply().tryFail(bug));
-      done = Future.succeededFuture();
-    }
-    done.onComplete(x -> next(account));
   }
 
-  private Future<Void> write(String account, List<Pending> batch, int attempt) {
+  /**
+   * The oldest waiting orders that may go now, up to {@link #MAX_BATCH}, their accounts marked as being written.
+   * An account another batch holds, or whose {@code client_order_id} repeats within this batch (the second must see
+   * the first stored), is passed over with all its later orders, so none of an account's orders overtakes another.
+   */
+  private List<Pending> takeBatch() {
+    List<Pending> batch = new ArrayList<>();
+    Set<String> passedOver = new HashSet<>();
+    Map<String, Set<String>> clientOrderIds = new HashMap<>();
+    java.util.Iterator<Pending> it = waiting.iterator();
+    while (it.hasNext() && batch.size() < MAX_BATCH) {
+      Pending p = it.next();
+      String account = p.request().account();
+      if (passedOver.contains(account)) {
+        continue;
+      }
+      Optional<String> id = p.request().clientOrderId();
+      if (writing.contains(account)
+          || id.isPresent() && !clientOrderIds.computeIfAbsent(account, a -> new HashSet<>()).add(id.get())) {
+        passedOver.add(account);
+        continue;
+      }
+      batch.add(p);
+      it.remove();
+    }
+    batch.forEach(p -> writing.add(p.request().account()));
+    return batch;
+  }
+
+  /** The batch's accounts, in the order their rows are locked (by id). */
+  private static java.util.SortedSet<String> accounts(List<Pending> batch) {
+    java.util.SortedSet<String> accounts = new java.util.TreeSet<>();
+    batch.forEach(p -> accounts.add(p.request().account()));
+    return accounts;
+  }
+
+  private Future<Void> write(List<Pending> batch, int attempt) {
     List<Pending> live = new ArrayList<>();
     for (Pending p : batch) {
       // The caller has stopped waiting: nothing of it is written, as a rolled-back transaction would leave it.
@@ -155,21 +203,27 @@ final class PlacementBatcher {
     }
     Set<String> symbols = new HashSet<>();
     live.forEach(p -> symbols.add(p.request().symbol()));
+    java.util.SortedSet<String> accounts = accounts(live);
     Promise<Void> done = Promise.promise();
     quotes.apply(symbols)
-        .compose(prices -> state(account).map(state -> Map.entry(prices, state)))
+        .compose(prices -> states(accounts).map(states -> Map.entry(prices, states)))
         .compose(read -> {
-          if (read.getValue().isEmpty()) {
-            live.forEach(p -> p.reply().tryComplete(EngineReply.error(EngineOutcome.NOT_FOUND, "ACCOUNT_NOT_FOUND",
-                "No account named " + account)));
-            return Future.<Void>succeededFuture();
+          Map<String, AccountState> starts = read.getValue();
+          List<Pending> found = new ArrayList<>();
+          for (Pending p : live) {
+            if (starts.containsKey(p.request().account())) {
+              found.add(p);
+            } else {
+              p.reply().tryComplete(EngineReply.error(EngineOutcome.NOT_FOUND, "ACCOUNT_NOT_FOUND",
+                  "No account named " + p.request().account()));
+            }
           }
-          return writePlanned(account, read.getValue().get(), plan(read.getValue().get(), live, read.getKey()),
-              read.getKey());
+          return found.isEmpty() ? Future.<Void>succeededFuture()
+              : writePlanned(starts, plan(starts, found, read.getKey()), read.getKey());
         })
         .onSuccess(v -> done.complete())
         .onFailure(failure -> {
-          forget(account);
+          accounts.forEach(this::forget);
           String state = failure instanceof PgException pg ? pg.getSqlState() : null;
           if (DEADLINE_PASSED.equals(state)) {
             // Rolled back at the earliest deadline of the batch: those callers are told so, the others go again.
@@ -182,12 +236,12 @@ final class PlacementBatcher {
                 rest.add(p);
               }
             }
-            write(account, rest, attempt).onComplete(x -> done.complete());
-          } else if (SERIALIZATION_FAILURE.equals(state) && attempt < MAX_ATTEMPTS) {
-            write(account, live, attempt + 1).onComplete(x -> done.complete());
-          } else if (SERIALIZATION_FAILURE.equals(state) || UNIQUE_VIOLATION.equals(state)) {
+            write(rest, attempt).onComplete(x -> done.complete());
+          } else if (lostRace(state) && attempt < MAX_ATTEMPTS) {
+            write(live, attempt + 1).onComplete(x -> done.complete());
+          } else if (lostRace(state) || UNIQUE_VIOLATION.equals(state)) {
             // Nothing of the batch was written: each order goes alone, through the locking path.
-            LOG.debug("Batch of {} for {} goes one by one: {}", live.size(), account, failure.getMessage());
+            LOG.debug("Batch of {} for {} goes one by one: {}", live.size(), accounts, failure.getMessage());
             oneByOne(live).onComplete(x -> done.complete());
           } else {
             // A server's error aborted the transaction: known unwritten. Anything else (the connection lost
@@ -199,6 +253,10 @@ final class PlacementBatcher {
           }
         });
     return done.future();
+  }
+
+  private static boolean lostRace(String sqlState) {
+    return SERIALIZATION_FAILURE.equals(sqlState) || DEADLOCK.equals(sqlState);
   }
 
   private Future<Void> oneByOne(List<Pending> batch) {
@@ -227,14 +285,20 @@ final class PlacementBatcher {
     return batch.stream().map(Pending::deadline).flatMap(Optional::stream).min(Instant::compareTo);
   }
 
-  /** Decides each order in turn against the account as the ones before it leave it. */
-  private List<Planned> plan(AccountState start, List<Pending> batch, Map<String, Quote> quotes) {
-    List<Planned> planned = new ArrayList<>(batch.size());
-    AccountState state = start;
+  /**
+   * Decides each order in turn against its account as the account's orders before it leave it.
+   *
+   * @return each account's orders as decided, the accounts in the order their rows are locked
+   */
+  private java.util.SortedMap<String, List<Planned>> plan(Map<String, AccountState> starts, List<Pending> batch,
+      Map<String, Quote> quotes) {
+    java.util.SortedMap<String, List<Planned>> planned = new java.util.TreeMap<>();
+    Map<String, AccountState> states = new HashMap<>(starts);
     OffsetDateTime now = store.now();
     Instruments instruments = options.instruments();
     for (Pending p : batch) {
       OrderRequest r = p.request();
+      AccountState state = states.get(r.account());
       PlacementRules.Placement placement = PlacementRules.decide(r, state.account(),
           state.holdings(r.symbol(), instruments), quotes, p.tradable(), options);
       Order order = new Order(0, r.account(), r.clientOrderId(), r.symbol(), r.side(), r.quantity(), r.type(),
@@ -243,58 +307,71 @@ final class PlacementBatcher {
           placement.rejection().map(Rejection::code), placement.rejection().map(Rejection::message),
           now.toInstant(), now.toInstant());
       state = state.after(r, placement);
+      states.put(r.account(), state);
       AccountValuation.Snapshot snapshot = AccountValuation.value(state.account(), state.positions(), quotes,
           instruments, state.reserved(instruments).cash());
-      planned.add(new Planned(p, placement, order, state, snapshot, AccountsJson.account(snapshot)));
+      planned.computeIfAbsent(r.account(), a -> new ArrayList<>())
+          .add(new Planned(p, placement, order, state, snapshot, AccountsJson.account(snapshot)));
     }
     return planned;
   }
 
   /** Sends the batch as one pipeline and answers each order from what it stored. */
-  private Future<Void> writePlanned(String account, AccountState start, List<Planned> planned,
-      Map<String, Quote> quotes) {
-    AccountState end = planned.get(planned.size() - 1).after();
-    OffsetDateTime at = OffsetDateTime.ofInstant(planned.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
+  private Future<Void> writePlanned(Map<String, AccountState> starts,
+      java.util.SortedMap<String, List<Planned>> byAccount, Map<String, Quote> quotes) {
+    List<Planned> all = byAccount.values().stream().flatMap(List::stream).toList();
+    OffsetDateTime at = OffsetDateTime.ofInstant(all.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
     return pool.getConnection().compose(conn -> {
       List<Future<?>> sent = new ArrayList<>();
       List<Future<Order>> stored = new ArrayList<>();
       sent.add(conn.query("BEGIN").execute());
-      sent.add(store.claimAccount(conn, account, start.eventSeq(), end.eventSeq(), end.account().cash()));
-      Set<String> traded = new HashSet<>();
-      for (Planned p : planned) {
-        PlacementRules.Placement placement = p.placement();
-        Future<Order> order = store.insertOrder(conn, p.pending().request(), placement.status(),
-            placement.triggered(), placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(),
-            placement.fillReason(), placement.rejection(), at);
-        stored.add(order);
-        sent.add(order);
-        if (placement.execution().isPresent()) {
-          sent.add(store.insertFill(conn, p.order(), placement.filledQuantity(),
-              placement.fillPrice().orElseThrow(), placement.fillQuote()));
-          traded.add(p.order().symbol());
-        }
-        // Stored with the order as built (id 0): PostgreSQL puts in its id.
-        sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(),
-            event(p, AccountsJson.order(p.order()))));
-      }
-      // Each traded symbol's position as the batch leaves it.
-      end.positions().stream().filter(position -> traded.contains(position.symbol()))
-          .forEach(position -> sent.add(store.savePosition(conn, account, position)));
-      earliestDeadline(planned.stream().map(Planned::pending).toList())
+      byAccount.forEach((account, planned) -> {
+        AccountState end = planned.get(planned.size() - 1).after();
+        sent.add(store.claimAccount(conn, account, starts.get(account).eventSeq(), end.eventSeq(),
+            end.account().cash()));
+        writeAccount(conn, account, planned, at, sent, stored);
+      });
+      earliestDeadline(all.stream().map(Planned::pending).toList())
           .ifPresent(deadline -> sent.add(store.commitBefore(conn, onDatabaseClock(deadline))));
       sent.add(conn.query("COMMIT").execute());
-      return Future.join(sent).eventually(conn::close).transform(all -> {
+      return Future.join(sent).eventually(conn::close).transform(done -> {
         Optional<Throwable> failed = firstFailure(sent);
         if (failed.isPresent()) {
           return Future.failedFuture(failed.get());
         }
-        remember(end);
-        for (int i = 0; i < planned.size(); i++) {
-          answer(planned.get(i), stored.get(i).result(), quotes);
+        byAccount.values().forEach(planned -> remember(planned.get(planned.size() - 1).after()));
+        for (int i = 0; i < all.size(); i++) {
+          answer(all.get(i), stored.get(i).result(), quotes);
         }
         return Future.succeededFuture();
       });
     });
+  }
+
+  /** One account's orders, fills, events and positions, added to the batch's pipeline after its claim. */
+  private void writeAccount(SqlConnection conn, String account, List<Planned> planned, OffsetDateTime at,
+      List<Future<?>> sent, List<Future<Order>> stored) {
+    AccountState end = planned.get(planned.size() - 1).after();
+    Set<String> traded = new HashSet<>();
+    for (Planned p : planned) {
+      PlacementRules.Placement placement = p.placement();
+      Future<Order> order = store.insertOrder(conn, p.pending().request(), placement.status(),
+          placement.triggered(), placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(),
+          placement.fillReason(), placement.rejection(), at);
+      stored.add(order);
+      sent.add(order);
+      if (placement.execution().isPresent()) {
+        sent.add(store.insertFill(conn, p.order(), placement.filledQuantity(),
+            placement.fillPrice().orElseThrow(), placement.fillQuote()));
+        traded.add(p.order().symbol());
+      }
+      // Stored with the order as built (id 0): PostgreSQL puts in its id.
+      sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(),
+          event(p, AccountsJson.order(p.order()))));
+      }
+    // Each traded symbol's position as the batch leaves it.
+    end.positions().stream().filter(position -> traded.contains(position.symbol()))
+        .forEach(position -> sent.add(store.savePosition(conn, account, position)));
   }
 
   /**
@@ -327,6 +404,20 @@ final class PlacementBatcher {
         .put("order", order)
         .put("position", AccountsJson.position(p.snapshot(), stored.symbol(), quotes, options.instruments()));
     p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body, List.of(event(p, order.copy()))));
+  }
+
+  /** Each account as {@link #state} finds it; an account that does not exist is left out. */
+  private Future<Map<String, AccountState>> states(Set<String> accounts) {
+    List<String> ids = List.copyOf(accounts);
+    List<Future<Optional<AccountState>>> reads = ids.stream().map(this::state).toList();
+    return Future.all(reads).map(v -> {
+      Map<String, AccountState> states = new HashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
+        reads.get(i).result().ifPresent(state -> states.put(id, state));
+      }
+      return states;
+    });
   }
 
   /** The account as this node last wrote it, else read in one snapshot (one round trip); empty: no such account. */

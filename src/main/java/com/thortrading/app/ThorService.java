@@ -9,6 +9,7 @@ import com.thortrading.accounts.EngineOptions;
 import com.thortrading.accounts.Instruments;
 import com.thortrading.accounts.OrderEngine;
 import com.thortrading.accounts.OrderEngineVerticle;
+import com.thortrading.accounts.BatchSizes;
 import com.thortrading.accounts.OrderMatchingVerticle;
 import com.thortrading.accounts.TradingStore;
 import com.thortrading.livedata.ExcelQuoteSource;
@@ -122,7 +123,8 @@ public final class ThorService implements AutoCloseable {
         TradingStore store = new TradingStore(clock);
         OrderEngine engine = new OrderEngine(pg, store, liveData, latestQuotes,
             new EngineOptions(config.maxQuoteAge(), config.symbolWhitelist(), clock,
-            config.limitWithoutQuote(), instruments, config.marketFill()), tokens);
+            config.limitWithoutQuote(), instruments, config.marketFill()), tokens,
+            new BatchSizes(BackendRegistries.getNow(meters)));
         OrderEventsOutbox outbox = new OrderEventsOutbox(pg, store);
         vertx.deployVerticle(outbox).await();
         vertx.deployVerticle(new OrderEngineVerticle(engine, outbox)).await();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
- * The engine writes an account's concurrent orders in batches, deciding each against the account as the ones before
+ * The engine writes concurrent orders in batches, one account's or many accounts', deciding each against the account as the ones before
  * it leave it, from its own copy of the account: every reply and event must still be what one order at a time
  * would give, and a change made elsewhere (a cancel, the matcher) must be seen by the next order.
  */
@@ -160,6 +160,62 @@ class BatchedOrdersTest {
           .put("seq", null).put("account_snapshot", null));
     }
     booksAgree();
+  }
+
+  @Test
+  void concurrentOrdersOfManyAccountsShareBatchesAndEachAccountIsStillDecidedInTurn() throws Exception {
+    quote("MANY", "10.00");
+    List<String> accounts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      accounts.add(account("300.00"));
+    }
+    int perAccount = 40;
+    // Interleaved, all at once: the accounts' orders arrive mixed, as from many traders.
+    Map<String, List<CompletableFuture<HttpResponse<String>>>> sent = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < perAccount; i++) {
+      for (String account : accounts) {
+        sent.computeIfAbsent(account, a -> new ArrayList<>()).add(HTTP.sendAsync(request("POST",
+            "/api/trades/orders/active", order(account, "MANY", "BUY", 1, "MKT", null)),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+    }
+    CompletableFuture.allOf(sent.values().stream().flatMap(List::stream).toArray(CompletableFuture[]::new)).get();
+
+    for (String account : accounts) {
+      // Cash for exactly 30 shares each: each account's orders saw the cash its own earlier orders left.
+      List<String> cashAfterFills = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> reply : sent.get(account)) {
+        JsonObject body = new JsonObject(reply.get().body());
+        if (reply.get().statusCode() == 201) {
+          assertThat(body.getJsonObject("account").getString("id")).isEqualTo(account);
+          cashAfterFills.add(body.getJsonObject("account").getString("cash"));
+        } else {
+          assertThat(body.getJsonObject("error").getString("code")).as(reply.get().body())
+              .isEqualTo("INSUFFICIENT_CASH");
+        }
+      }
+      List<String> expected = new ArrayList<>();
+      for (int left = 29; left >= 0; left--) {
+        expected.add(new BigDecimal(left * 10).setScale(2).toPlainString());
+      }
+      assertThat(cashAfterFills).as(account).containsExactlyInAnyOrderElementsOf(expected);
+      JsonArray events = send("GET", "/api/trades/events?account=" + account + "&since_seq=0&limit=500", null)
+          .getJsonArray("events");
+      assertThat(events).hasSize(perAccount);
+      for (int i = 0; i < perAccount; i++) {
+        assertThat(events.getJsonObject(i).getLong("seq")).isEqualTo(i + 1);
+        assertThat(events.getJsonObject(i).getJsonObject("account_snapshot").getString("id")).isEqualTo(account);
+      }
+    }
+    booksAgree();
+    // They did share: some transaction carried more than one account's orders.
+    assertThat(metric("thortrading_orders_batch_accounts_max")).isGreaterThan(1.0);
+  }
+
+  private static double metric(String name) throws Exception {
+    String text = HTTP.send(request("GET", "/metrics", null), HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
   }
 
   @Test
