@@ -171,8 +171,9 @@ class OrderEventsReplayTest {
     try (var db = java.sql.DriverManager.getConnection(PG.url().replace("postgresql://postgres@", "jdbc:postgresql://"),
         "postgres", "")) {
       await().atMost(Duration.ofSeconds(5)).until(() -> published(db, "orphan") == 1);
-      assertThat(db.createStatement().executeUpdate("UPDATE order_events SET published_at = NULL, "
-          + "created_at = now() - interval '10 seconds' WHERE account_id = 'orphan'")).isEqualTo(1);
+      assertThat(db.createStatement().executeUpdate("INSERT INTO order_events_unpublished (account_id, seq, "
+          + "created_at) SELECT account_id, seq, now() - interval '10 seconds' FROM order_events "
+          + "WHERE account_id = 'orphan'")).isEqualTo(1);
       BridgeTestClient client = socket(token);
       client.register(address);
       await().atMost(Duration.ofSeconds(6)).until(() -> client.recs(address).size() == 1);
@@ -182,8 +183,9 @@ class OrderEventsReplayTest {
   }
 
   private static int published(java.sql.Connection db, String account) throws Exception {
-    try (var rows = db.createStatement().executeQuery("SELECT count(*) FROM order_events WHERE account_id = '"
-        + account + "' AND published_at IS NOT NULL")) {
+    try (var rows = db.createStatement().executeQuery("SELECT count(*) FROM order_events e WHERE account_id = '"
+        + account + "' AND NOT EXISTS (SELECT 1 FROM order_events_unpublished u WHERE u.account_id = e.account_id "
+        + "AND u.seq = e.seq)")) {
       rows.next();
       return rows.getInt(1);
     }
