@@ -1,5 +1,6 @@
 package com.thortrading.stream;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,20 +9,14 @@ import java.util.Optional;
  * edge). A burst of any size becomes a handful of messages that always end with the newest value.
  *
  * <p>Windows are laid over the times values arrived, not the times they are offered: a loop that falls behind and
- * offers two values back to back that arrived a window apart sends both, because they were never a burst. Only the
- * trailing edge's send waits on a timer, and the window after it starts where the last one ended.
+ * offers values back to back that arrived a window apart sends them all, because they were never a burst. The
+ * trailing edge waits on the caller's timer, which may be late: a value that arrived after the held value's window
+ * ended sends the held one first instead of replacing it, and the window after a trailing edge starts where the
+ * last one ended.
  *
  * <p>Time is passed in (nanoseconds from any origin, arrivals never going back) so the rule is tested without a clock.
  */
 public final class RateCap<T> {
-
-  /** What to do with an offered value. */
-  public enum Verdict {
-    /** Send it now. */
-    SEND,
-    /** Hold it; {@link #windowEnd()} is when the held value is due. Schedule a timer if none is pending. */
-    HOLD
-  }
 
   private final long windowNanos;
   private long windowEnd = Long.MIN_VALUE;
@@ -41,25 +36,37 @@ public final class RateCap<T> {
     return new RateCap<>(perSecond <= 0 ? 0 : 1_000_000_000L / perSecond);
   }
 
-  /** @param arrivedAt when the value arrived (for a quote: when this node received it) */
-  public Verdict offer(T value, long arrivedAt) {
-    if (windowNanos == 0 || (held == null && arrivedAt >= windowEnd)) {
+  /**
+   * @param arrivedAt when the value arrived (for a quote: when this node received it)
+   * @return what to send now, oldest first: nothing (the value is held: see {@link #holding()} and
+   *     {@link #windowEnd()}), the value, or a held value whose window had ended and then possibly this one
+   */
+  public List<T> offer(T value, long arrivedAt) {
+    if (windowNanos == 0) {
+      return List.of(value);
+    }
+    T overdue = null;
+    if (held != null && arrivedAt >= windowEnd) {
+      overdue = due(arrivedAt).orElseThrow();
+    }
+    if (held == null && arrivedAt >= windowEnd) {
       windowEnd = arrivedAt + windowNanos;
-      return Verdict.SEND;
+      return overdue == null ? List.of(value) : List.of(overdue, value);
     }
     if (held != null) {
       replaced++;
     }
     held = value;
-    return Verdict.HOLD;
+    return overdue == null ? List.of() : List.of(overdue);
   }
 
   /**
-   * At the end of a window (however late the timer): the held value to send now, which opens the next window from
-   * the end of this one; empty if none.
+   * The held value, once {@code now} is past the end of its window; it opens the next window from the end of that
+   * one. Empty if nothing is held or its window has not ended (then, if {@link #holding()}, ask again at
+   * {@link #windowEnd()}).
    */
-  public Optional<T> windowEnded() {
-    if (held == null) {
+  public Optional<T> due(long now) {
+    if (held == null || now < windowEnd) {
       return Optional.empty();
     }
     T value = held;

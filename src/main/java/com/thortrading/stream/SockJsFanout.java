@@ -476,21 +476,28 @@ public final class SockJsFanout {
       }
       // Capped by when the quotes reached this node, so quotes that came a window apart all go out even when a busy
       // loop takes them back to back.
-      if (cap.offer(quote, quote.receivedNanos()) == RateCap.Verdict.SEND) {
-        broadcast(quote);
-      } else if (timer < 0) {
-        long delayMs = Math.max(1, (cap.windowEnd() - now + 999_999) / 1_000_000);
-        timer = vertx.setTimer(delayMs, t -> windowEnded());
-      }
+      cap.offer(quote, quote.receivedNanos()).forEach(this::broadcast);
+      armTimer(now);
       long replaced = cap.replaced();
       metrics.dropped.increment(replaced - replacedCounted);
       replacedCounted = replaced;
     }
 
+    /** A held quote goes out when its window ends: a timer for then, unless one is set. */
+    void armTimer(long now) {
+      if (cap.holding() && timer < 0) {
+        long delayMs = Math.max(1, (cap.windowEnd() - now + 999_999) / 1_000_000);
+        timer = vertx.setTimer(delayMs, t -> windowEnded());
+      }
+    }
+
     void windowEnded() {
       timer = -1;
-      // The value sent here opens a new window; a quote arriving in it is held and arms the next timer.
-      cap.windowEnded().ifPresent(this::broadcast);
+      long now = System.nanoTime();
+      // The value sent here opens a new window; a quote arriving in it is held and arms the next timer. One held
+      // since a late quote flushed the one this timer was for waits for its own window's end.
+      cap.due(now).ifPresent(this::broadcast);
+      armTimer(now);
     }
 
     void broadcast(LiveQuote quote) {
