@@ -1,6 +1,7 @@
 package com.thortrading.accounts;
 
 import com.thortrading.livedata.LatestQuotes;
+import com.thortrading.livedata.LiveQuote;
 import com.thortrading.livedata.LiveDataRedis;
 import com.thortrading.livedata.Quote;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,23 +226,34 @@ public final class OrderEngine {
   }
 
   /**
-   * The quotes orders on {@code symbols} are decided and valued at: each of those fresh from the hash (the newer of
-   * that and the node's copy), the rest from the node's copy; everything from the hash while the copy is not complete.
+   * The quotes orders on {@code symbols} are decided and valued at: the node's copy, which its Redis subscriber keeps
+   * (no round trip), with each of {@code symbols} fixed as the copy has it now, so every order of a batch is decided
+   * at one price; a symbol the copy does not have yet is read from the hash (HGET of that symbol). Everything comes
+   * from the hash while the copy is not complete (the subscription is down, or not yet seeded).
    */
   private Future<Map<String, Quote>> quotesFor(java.util.Set<String> symbols) {
     if (!latest.complete()) {
       return latestQuotes();
     }
     Map<String, Quote> copy = latest.quotes();
-    List<Future<Optional<Quote>>> reads = symbols.stream().map(liveData::getLatestQuote).toList();
+    Map<String, Quote> fixed = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String symbol : symbols) {
+      Quote quote = copy.get(symbol);
+      if (quote == null) {
+        missing.add(symbol);
+      } else {
+        fixed.put(symbol, quote);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(with(copy, fixed));
+    }
+    List<Future<Optional<Quote>>> reads = missing.stream().map(liveData::getLatestQuote).toList();
     return Future.all(reads).recover(e -> Future.failedFuture(new ServiceUnavailableException("Redis", e)))
         .map(all -> {
-          Map<String, Quote> fresh = new HashMap<>();
-          for (Future<Optional<Quote>> read : reads) {
-            read.result().filter(s -> copy.get(s.symbol()) == null
-                || !s.timestamp().isBefore(copy.get(s.symbol()).timestamp())).ifPresent(s -> fresh.put(s.symbol(), s));
-          }
-          return with(copy, fresh);
+          reads.forEach(read -> read.result().ifPresent(q -> fixed.put(q.symbol(), q)));
+          return with(copy, fixed);
         });
   }
 
@@ -565,8 +578,18 @@ public final class OrderEngine {
     return FillPriceRule.match(order, quote, options.marketFill());
   }
 
-  /** The latest quote of one symbol, empty when there is none or Redis does not answer (the next quote will do). */
+  /**
+   * The latest quote of one symbol: the node's copy when it is complete and has the symbol (a quote the node's
+   * subscriber receives later is recorded there before it is handed on, so a consumer registered before this read
+   * misses none), else the hash; empty when there is none or Redis does not answer (the next quote will do).
+   */
   public Future<Optional<Quote>> latestQuote(String symbol) {
+    if (latest.complete()) {
+      Optional<Quote> copy = latest.of(symbol).map(LiveQuote::quote);
+      if (copy.isPresent()) {
+        return Future.succeededFuture(copy);
+      }
+    }
     return liveData.getLatestQuote(symbol).recover(e -> Future.succeededFuture(Optional.empty()));
   }
 

@@ -128,8 +128,7 @@ class EngineProtectionsTest {
     String json = "{\"symbol\":\"" + symbol + "\",\"last\":\"" + last + "\",\"bid\":\"" + bid + "\",\"ask\":\""
         + ask + "\",\"timestamp\":\"" + Instant.now() + "\"}";
     try (Jedis jedis = REDIS.jedis()) {
-      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json);
-      jedis.publish(LiveDataRedis.quoteChannel(symbol), json);
+      com.thortrading.testsupport.NodeQuotes.publish(service, jedis, symbol, json);
     }
   }
 

@@ -68,8 +68,7 @@ class BatchedOrdersTest {
     String json = new JsonObject().put("symbol", symbol).put("last", last).put("bid", last).put("ask", last)
         .put("timestamp", Instant.now().toString()).encode();
     try (Jedis jedis = REDIS.jedis()) {
-      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json);
-      jedis.publish(LiveDataRedis.quoteChannel(symbol), json);
+      com.thortrading.testsupport.NodeQuotes.publish(service, jedis, symbol, json);
     }
   }
 

@@ -62,8 +62,7 @@ class MarketFillTouchTest {
     String json = new JsonObject().put("symbol", symbol).put("last", bid).put("bid", bid).put("bid_size", bidSize)
         .put("ask", ask).put("ask_size", askSize).put("timestamp", Instant.now().toString()).encode();
     try (Jedis jedis = REDIS.jedis()) {
-      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json);
-      jedis.publish(LiveDataRedis.quoteChannel(symbol), json);
+      com.thortrading.testsupport.NodeQuotes.publish(service, jedis, symbol, json);
     }
   }
 
@@ -240,8 +239,7 @@ class MarketFillTouchTest {
     String json = new JsonObject().put("symbol", symbol).put("last", last).put("bid", bid).put("ask", ask)
         .put("timestamp", Instant.now().toString()).encode();
     try (Jedis jedis = REDIS.jedis()) {
-      jedis.hset(LiveDataRedis.LATEST_QUOTES_KEY, symbol, json);
-      jedis.publish(LiveDataRedis.quoteChannel(symbol), json);
+      com.thortrading.testsupport.NodeQuotes.publish(service, jedis, symbol, json);
     }
   }
 

@@ -121,11 +121,8 @@ class TradesApiTest {
    */
   private static void quote(String symbol, String json) {
     try (Jedis jedis = REDIS.jedis()) {
-      jedis.hset("live_data:latest:quotes", symbol, json);
-      jedis.publish(com.thortrading.livedata.LiveDataRedis.quoteChannel(symbol), json);
+      com.thortrading.testsupport.NodeQuotes.publish(service, jedis, symbol, json);
     }
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> service.latestQuotes()
-        .of(symbol).map(q -> q.json().equals(json)).orElse(false));
   }
 
   private static String market(String account, String symbol, String side, int quantity) {
