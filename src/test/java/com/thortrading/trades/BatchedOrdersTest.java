@@ -211,6 +211,49 @@ class BatchedOrdersTest {
     assertThat(metric("thortrading_orders_batch_accounts_max")).isGreaterThan(1.0);
   }
 
+  @Test
+  void anAccountThatMovedOnSinceTheEngineLastWroteItIsReadAgainEvenInABatchItShares() throws Exception {
+    quote("SHR", "10.00");
+    String a = account("1000.00");
+    String b = account("1000.00");
+    // The engine writes both, so it keeps a copy of each: a after one buy, b holding 450.00 for a resting buy.
+    assertThat(send("POST", "/api/trades/orders/active", order(a, "SHR", "BUY", 10, "MKT", null))
+        .getInteger("_status")).isEqualTo(201);
+    JsonObject resting = send("POST", "/api/trades/orders/active", order(b, "SHR", "BUY", 50, "LMT", "9.00"));
+    assertThat(resting.getJsonObject("account").getString("stock_buying_power")).isEqualTo("550.00");
+    // The cancel frees b's 450.00 in its own transaction: the engine's copy of b is now behind.
+    assertThat(send("DELETE", "/api/trades/orders/" + resting.getJsonObject("order").getLong("id"), null)
+        .getInteger("_status")).isEqualTo(200);
+
+    // Ten buys of 100.00 each for a and for b, interleaved and at once, so they share batches.
+    List<CompletableFuture<HttpResponse<String>>> ofA = new ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> ofB = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ofA.add(HTTP.sendAsync(request("POST", "/api/trades/orders/active", order(a, "SHR", "BUY", 10, "MKT", null)),
+          HttpResponse.BodyHandlers.ofString()));
+      ofB.add(HTTP.sendAsync(request("POST", "/api/trades/orders/active", order(b, "SHR", "BUY", 10, "MKT", null)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    CompletableFuture.allOf(java.util.stream.Stream.concat(ofA.stream(), ofB.stream())
+        .toArray(CompletableFuture[]::new)).get();
+
+    // a had 900.00 left: nine fill, one is refused. b has its whole 1,000.00 again: all ten fill (decided from the
+    // stale copy, only five would).
+    assertThat(ofA.stream().filter(r -> r.join().statusCode() == 201).count()).isEqualTo(9);
+    assertThat(ofB.stream().filter(r -> r.join().statusCode() == 201).count()).isEqualTo(10);
+    for (String account : List.of(a, b)) {
+      JsonObject after = send("GET", "/api/accounts/" + account, null).getJsonObject("account");
+      assertThat(after.getString("cash")).as(account).isEqualTo("0.00");
+      JsonArray events = send("GET", "/api/trades/events?account=" + account + "&since_seq=0&limit=500", null)
+          .getJsonArray("events");
+      for (int i = 0; i < events.size(); i++) {
+        assertThat(events.getJsonObject(i).getLong("seq")).as(account).isEqualTo(i + 1);
+      }
+      assertThat(after.getLong("event_seq")).isEqualTo(events.size());
+    }
+    booksAgree();
+  }
+
   private static double metric(String name) throws Exception {
     String text = HTTP.send(request("GET", "/metrics", null), HttpResponse.BodyHandlers.ofString()).body();
     return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
