@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** How many orders, and of how many accounts, each batch of new orders carried: what batching saves, for operators. */
+/**
+ * How many orders, and of how many accounts, each batch of new orders took from the queue (counted as taken, before a
+ * retry or a fallback): what batching saves, for operators.
+ */
 public final class BatchSizes {
 
   private final DistributionSummary orders;

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,7 +47,10 @@ import org.slf4j.LoggerFactory;
 final class PlacementBatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlacementBatcher.class);
-  /** Orders in one batch: each is 3 statements of one pipeline, well inside the connection's pipelining limit. */
+  /**
+   * Orders in one batch: each is up to 3 statements of one pipeline, with a claim and the positions per account,
+   * about 165 at most, inside the connection's pipelining limit (256).
+   */
   static final int MAX_BATCH = 32;
   /**
    * Batches written at once. Few: while they are written the next orders gather into one batch, which costs
@@ -135,14 +139,7 @@ final class PlacementBatcher {
         writers++;
       }
       sizes.record(batch.size(), accounts(batch).size());
-      Future<Void> done;
-      try {
-        done = write(batch, 1);
-      } catch (RuntimeException bug) {
-        batch.forEach(p -> p.reply().tryFail(bug));
-        done = Future.succeededFuture();
-      }
-      done.onComplete(x -> {
+      guarded(batch, () -> write(batch, 1)).onComplete(x -> {
         synchronized (waiting) {
           writers--;
           batch.forEach(p -> writing.remove(p.request().account()));
@@ -191,6 +188,9 @@ final class PlacementBatcher {
   private Future<Void> write(List<Pending> batch, int attempt) {
     List<Pending> live = new ArrayList<>();
     for (Pending p : batch) {
+      if (p.reply().future().isComplete()) {
+        continue; // answered already (its account did not exist): never written on a retry
+      }
       // The caller has stopped waiting: nothing of it is written, as a rolled-back transaction would leave it.
       if (p.deadline().isPresent() && options.clock().instant().isAfter(p.deadline().get())) {
         p.reply().tryFail(new DeadlinePassedException(p.deadline().get()));
@@ -222,8 +222,10 @@ final class PlacementBatcher {
               : writePlanned(starts, plan(starts, found, read.getKey()), read.getKey());
         })
         .onSuccess(v -> done.complete())
-        .onFailure(failure -> {
+        .onFailure(failed -> {
           accounts.forEach(this::forget);
+          Optional<String> culprit = failed instanceof AccountFailed af ? Optional.of(af.account) : Optional.empty();
+          Throwable failure = failed instanceof AccountFailed af ? af.getCause() : failed;
           String state = failure instanceof PgException pg ? pg.getSqlState() : null;
           if (DEADLINE_PASSED.equals(state)) {
             // Rolled back at the earliest deadline of the batch: those callers are told so, the others go again.
@@ -236,13 +238,19 @@ final class PlacementBatcher {
                 rest.add(p);
               }
             }
-            write(rest, attempt).onComplete(x -> done.complete());
+            guarded(rest, () -> write(rest, attempt)).onComplete(x -> done.complete());
           } else if (lostRace(state) && attempt < MAX_ATTEMPTS) {
-            write(live, attempt + 1).onComplete(x -> done.complete());
+            guarded(live, () -> write(live, attempt + 1)).onComplete(x -> done.complete());
           } else if (lostRace(state) || UNIQUE_VIOLATION.equals(state)) {
-            // Nothing of the batch was written: each order goes alone, through the locking path.
-            LOG.debug("Batch of {} for {} goes one by one: {}", live.size(), accounts, failure.getMessage());
-            oneByOne(live).onComplete(x -> done.complete());
+            // Nothing of the batch was written. The account whose statement failed (a client_order_id used before, a
+            // claim that keeps losing) has its orders go alone, through the locking path; the other accounts' orders
+            // are batched again, so one account does not send a whole shared batch one by one.
+            List<Pending> alone = culprit.map(a -> live.stream().filter(p -> p.request().account().equals(a)).toList())
+                .orElse(live);
+            List<Pending> others = live.stream().filter(p -> !alone.contains(p)).toList();
+            LOG.debug("{} of a batch of {} go one by one: {}", alone.size(), live.size(), failure.getMessage());
+            oneByOne(alone).compose(v -> others.isEmpty() ? Future.<Void>succeededFuture()
+                : guarded(others, () -> write(others, attempt))).onComplete(x -> done.complete());
           } else {
             // A server's error aborted the transaction: known unwritten. Anything else (the connection lost
             // mid-pipeline) leaves the outcome unknown, and the failure says so as it is.
@@ -255,6 +263,26 @@ final class PlacementBatcher {
     return done.future();
   }
 
+  /** Runs a step of writing {@code batch}; a bug that throws fails the batch's callers instead of stranding them. */
+  private static Future<Void> guarded(List<Pending> batch, java.util.function.Supplier<Future<Void>> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException bug) {
+      batch.forEach(p -> p.reply().tryFail(bug));
+      return Future.succeededFuture();
+    }
+  }
+
+  /** A batch's failure that one account's statement caused (its claim, or one of its orders). */
+  private static final class AccountFailed extends RuntimeException {
+    final String account;
+
+    AccountFailed(String account, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.account = account;
+    }
+  }
+
   private static boolean lostRace(String sqlState) {
     return SERIALIZATION_FAILURE.equals(sqlState) || DEADLOCK.equals(sqlState);
   }
@@ -262,13 +290,13 @@ final class PlacementBatcher {
   private Future<Void> oneByOne(List<Pending> batch) {
     Future<Void> chain = Future.succeededFuture();
     for (Pending p : batch) {
-      chain = chain.eventually(() -> fallback.apply(p).onComplete(r -> {
+      chain = chain.eventually(() -> guarded(List.of(p), () -> fallback.apply(p).onComplete(r -> {
         if (r.succeeded()) {
           p.reply().tryComplete(r.result());
         } else {
           p.reply().tryFail(r.cause());
         }
-      }).mapEmpty());
+      }).mapEmpty()));
     }
     return chain;
   }
@@ -323,6 +351,8 @@ final class PlacementBatcher {
     OffsetDateTime at = OffsetDateTime.ofInstant(all.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
     return pool.getConnection().compose(conn -> {
       List<Future<?>> sent = new ArrayList<>();
+      // Whose statement each of sent is (null: the transaction's own), to tell which account failed the batch.
+      List<String> owners = new ArrayList<>();
       List<Future<Order>> stored = new ArrayList<>();
       sent.add(conn.query("BEGIN").execute());
       byAccount.forEach((account, planned) -> {
@@ -330,14 +360,21 @@ final class PlacementBatcher {
         sent.add(store.claimAccount(conn, account, starts.get(account).eventSeq(), end.eventSeq(),
             end.account().cash()));
         writeAccount(conn, account, planned, at, sent, stored);
+        while (owners.size() < sent.size()) {
+          owners.add(account);
+        }
       });
+      owners.set(0, null);
       earliestDeadline(all.stream().map(Planned::pending).toList())
           .ifPresent(deadline -> sent.add(store.commitBefore(conn, onDatabaseClock(deadline))));
       sent.add(conn.query("COMMIT").execute());
       return Future.join(sent).eventually(conn::close).transform(done -> {
-        Optional<Throwable> failed = firstFailure(sent);
+        OptionalInt failed = firstFailure(sent);
         if (failed.isPresent()) {
-          return Future.failedFuture(failed.get());
+          Throwable cause = sent.get(failed.getAsInt()).cause();
+          String owner = failed.getAsInt() < owners.size() ? owners.get(failed.getAsInt()) : null;
+          return Future.failedFuture(owner != null && cause instanceof PgException ? new AccountFailed(owner, cause)
+              : cause);
         }
         byAccount.values().forEach(planned -> remember(planned.get(planned.size() - 1).after()));
         for (int i = 0; i < all.size(); i++) {
@@ -378,17 +415,18 @@ final class PlacementBatcher {
    * The statement that failed first, preferring PostgreSQL's own error (which aborted the transaction, so nothing
    * was written) over what the statements behind it then reported.
    */
-  private static Optional<Throwable> firstFailure(List<Future<?>> sent) {
-    Throwable first = null;
-    for (Future<?> f : sent) {
+  private static OptionalInt firstFailure(List<Future<?>> sent) {
+    int first = -1;
+    for (int i = 0; i < sent.size(); i++) {
+      Future<?> f = sent.get(i);
       if (f.failed()) {
         if (f.cause() instanceof PgException pg && !"25P02".equals(pg.getSqlState())) {
-          return Optional.of(pg);
+          return OptionalInt.of(i);
         }
-        first = first == null ? f.cause() : first;
+        first = first < 0 ? i : first;
       }
     }
-    return Optional.ofNullable(first);
+    return first < 0 ? OptionalInt.empty() : OptionalInt.of(first);
   }
 
   /** An order's event: the order, its seq, and the account as the order left it. */

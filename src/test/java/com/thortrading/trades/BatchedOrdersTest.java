@@ -164,6 +164,8 @@ class BatchedOrdersTest {
   @Test
   void concurrentOrdersOfManyAccountsShareBatchesAndEachAccountIsStillDecidedInTurn() throws Exception {
     quote("MANY", "10.00");
+    double batchesBefore = metric("thortrading_orders_batch_accounts_count");
+    double accountsBefore = metric("thortrading_orders_batch_accounts_sum");
     List<String> accounts = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       accounts.add(account("300.00"));
@@ -207,8 +209,9 @@ class BatchedOrdersTest {
       }
     }
     booksAgree();
-    // They did share: some transaction carried more than one account's orders.
-    assertThat(metric("thortrading_orders_batch_accounts_max")).isGreaterThan(1.0);
+    // They did share: these orders' batches held more accounts than there were batches.
+    assertThat(metric("thortrading_orders_batch_accounts_sum") - accountsBefore)
+        .isGreaterThan(metric("thortrading_orders_batch_accounts_count") - batchesBefore);
   }
 
   @Test
@@ -251,6 +254,40 @@ class BatchedOrdersTest {
       }
       assertThat(after.getLong("event_seq")).isEqualTo(events.size());
     }
+    booksAgree();
+  }
+
+  @Test
+  void aClientOrderIdSentAgainInASharedBatchIsAnsweredAsBeforeAndTheOtherAccountsOrdersStillFill() throws Exception {
+    quote("DUP", "10.00");
+    String a = account("1000.00");
+    String b = account("1000.00");
+    String first = new JsonObject(order(a, "DUP", "BUY", 1, "MKT", null)).put("client_order_id", "dup-1").encode();
+    JsonObject placed = send("POST", "/api/trades/orders/active", first);
+    assertThat(placed.getInteger("_status")).isEqualTo(201);
+
+    // The same order again (a client retrying), among ten of another account, all at once: a batch holding it fails
+    // on its client_order_id; that account's order goes alone, the others are batched again.
+    List<CompletableFuture<HttpResponse<String>>> ofB = new ArrayList<>();
+    CompletableFuture<HttpResponse<String>> again = null;
+    for (int i = 0; i < 10; i++) {
+      if (i == 3) {
+        again = HTTP.sendAsync(request("POST", "/api/trades/orders/active", first), HttpResponse.BodyHandlers.ofString());
+      }
+      ofB.add(HTTP.sendAsync(request("POST", "/api/trades/orders/active", order(b, "DUP", "BUY", 1, "MKT", null)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    CompletableFuture.allOf(ofB.toArray(CompletableFuture[]::new)).get();
+
+    HttpResponse<String> repeated = again.get();
+    assertThat(repeated.statusCode()).as(repeated.body()).isEqualTo(200);
+    assertThat(new JsonObject(repeated.body()).getJsonObject("order").getLong("id"))
+        .isEqualTo(placed.getJsonObject("order").getLong("id"));
+    assertThat(ofB).allSatisfy(r -> assertThat(r.join().statusCode()).as(r.join().body()).isEqualTo(201));
+    assertThat(send("GET", "/api/accounts/" + a, null).getJsonObject("account").getLong("event_seq")).isEqualTo(1);
+    JsonObject afterB = send("GET", "/api/accounts/" + b, null).getJsonObject("account");
+    assertThat(afterB.getString("cash")).isEqualTo("900.00");
+    assertThat(afterB.getLong("event_seq")).isEqualTo(10);
     booksAgree();
   }
 
