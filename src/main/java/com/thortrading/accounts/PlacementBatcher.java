@@ -13,13 +13,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +164,7 @@ final class PlacementBatcher {
     List<Pending> batch = new ArrayList<>();
     Set<String> passedOver = new HashSet<>();
     Map<String, Set<String>> clientOrderIds = new HashMap<>();
-    java.util.Iterator<Pending> it = waiting.iterator();
+    Iterator<Pending> it = waiting.iterator();
     while (it.hasNext() && batch.size() < MAX_BATCH) {
       Pending p = it.next();
       String account = p.request().account();
@@ -179,8 +185,8 @@ final class PlacementBatcher {
   }
 
   /** The batch's accounts, in the order their rows are locked (by id). */
-  private static java.util.SortedSet<String> accounts(List<Pending> batch) {
-    java.util.SortedSet<String> accounts = new java.util.TreeSet<>();
+  private static SortedSet<String> accounts(List<Pending> batch) {
+    SortedSet<String> accounts = new TreeSet<>();
     batch.forEach(p -> accounts.add(p.request().account()));
     return accounts;
   }
@@ -203,7 +209,7 @@ final class PlacementBatcher {
     }
     Set<String> symbols = new HashSet<>();
     live.forEach(p -> symbols.add(p.request().symbol()));
-    java.util.SortedSet<String> accounts = accounts(live);
+    SortedSet<String> accounts = accounts(live);
     Promise<Void> done = Promise.promise();
     quotes.apply(symbols)
         .compose(prices -> states(accounts).map(states -> Map.entry(prices, states)))
@@ -264,7 +270,7 @@ final class PlacementBatcher {
   }
 
   /** Runs a step of writing {@code batch}; a bug that throws fails the batch's callers instead of stranding them. */
-  private static Future<Void> guarded(List<Pending> batch, java.util.function.Supplier<Future<Void>> step) {
+  private static Future<Void> guarded(List<Pending> batch, Supplier<Future<Void>> step) {
     try {
       return step.get();
     } catch (RuntimeException bug) {
@@ -318,9 +324,9 @@ final class PlacementBatcher {
    *
    * @return each account's orders as decided, the accounts in the order their rows are locked
    */
-  private java.util.SortedMap<String, List<Planned>> plan(Map<String, AccountState> starts, List<Pending> batch,
+  private SortedMap<String, List<Planned>> plan(Map<String, AccountState> starts, List<Pending> batch,
       Map<String, Quote> quotes) {
-    java.util.SortedMap<String, List<Planned>> planned = new java.util.TreeMap<>();
+    SortedMap<String, List<Planned>> planned = new TreeMap<>();
     Map<String, AccountState> states = new HashMap<>(starts);
     OffsetDateTime now = store.now();
     Instruments instruments = options.instruments();
@@ -346,7 +352,7 @@ final class PlacementBatcher {
 
   /** Sends the batch as one pipeline and answers each order from what it stored. */
   private Future<Void> writePlanned(Map<String, AccountState> starts,
-      java.util.SortedMap<String, List<Planned>> byAccount, Map<String, Quote> quotes) {
+      SortedMap<String, List<Planned>> byAccount, Map<String, Quote> quotes) {
     List<Planned> all = byAccount.values().stream().flatMap(List::stream).toList();
     OffsetDateTime at = OffsetDateTime.ofInstant(all.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
     return pool.getConnection().compose(conn -> {
@@ -355,6 +361,7 @@ final class PlacementBatcher {
       List<String> owners = new ArrayList<>();
       List<Future<Order>> stored = new ArrayList<>();
       sent.add(conn.query("BEGIN").execute());
+      owners.add(null);
       byAccount.forEach((account, planned) -> {
         AccountState end = planned.get(planned.size() - 1).after();
         sent.add(store.claimAccount(conn, account, starts.get(account).eventSeq(), end.eventSeq(),
@@ -364,7 +371,6 @@ final class PlacementBatcher {
           owners.add(account);
         }
       });
-      owners.set(0, null);
       earliestDeadline(all.stream().map(Planned::pending).toList())
           .ifPresent(deadline -> sent.add(store.commitBefore(conn, onDatabaseClock(deadline))));
       sent.add(conn.query("COMMIT").execute());
