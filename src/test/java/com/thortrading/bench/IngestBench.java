@@ -149,7 +149,7 @@ public final class IngestBench {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
       for (long n = 0; n < batches; n++) {
         List<Quote> poll = IngestLoad.poll(batch, n);
-        List<String> json = poll.stream().map(QuoteJson::toJson).toList();
+        List<String> json = poll.stream().map(QuoteJson::toJson).toList(); // the same bytes the script is sent
         command(out, List.of("EXISTS", LiveDataRedis.SYMBOLS_KEY));
         for (int from = 0; from < batch; from += 500) {
           List<String> hset = new ArrayList<>(List.of("HSET", LiveDataRedis.LATEST_QUOTES_KEY));
@@ -193,16 +193,18 @@ public final class IngestBench {
       String redisVersion) {
     StringBuilder md = new StringBuilder("# Ingest benchmark\n\n");
     md.append("| history | batch (symbols) | ours, quotes/s | `redis-cli --pipe` of the same commands, quotes/s | "
-        + "ratio | Redis CPU, ours / pipe | ingest process CPU |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        + "ratio | Redis CPU, ours / pipe | ingest process CPU | batches in flight |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Step s : steps) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.2f | %.0f%% / %.0f%% | %.0f%% |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.2f | %.0f%% / %.0f%% | %.0f%% | %s |%n",
           s.history() == 0 ? "off" : "on (MAXLEN ~ " + s.history() + ")", s.batch(),
           ((Number) s.ours().get("quotes_per_second")).longValue(), s.pipeQuotesPerSecond(), s.ratio(),
-          s.oursRedisCpu(), s.pipeRedisCpu(), s.oursLoadCpu()));
+          s.oursRedisCpu(), s.pipeRedisCpu(), s.oursLoadCpu(), s.ours().get("most_in_flight")));
     }
     md.append("\nOurs: the service's `RedisPublisherVerticle` and `LiveDataRedis` (one Lua script per batch: HSET of ")
         .append("every symbol, SADD of symbols new to it, a PUBLISH and, with history on, an XADD per quote), in its ")
-        .append("own process (`IngestLoad`), fed a new poll of every symbol whenever nothing waits; ")
+        .append("own process (`IngestLoad`), fed a new poll of every symbol whenever fewer than its most batches ")
+        .append("in flight are unwritten, so none merge (\"batches in flight\": the most it had at once); ")
         .append(options.get("warmup")).append(" s warm-up, ").append(options.get("measure")).append(" s measured. ")
         .append("Baseline: the same commands with the same JSON written to a file and sent by `redis-cli --pipe` ")
         .append("(about ").append(options.get("pipeQuotes")).append(" quotes, once to warm up, once measured). ")
