@@ -292,15 +292,15 @@ public final class LiveDataRedis {
         ordered.add(quote);
       }
     }
-    List<String> args = new ArrayList<>(2 * quotes.size() + 9);
-    args.addAll(List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX, HISTORY_PREFIX,
-        String.valueOf(historyLength), HISTORY_FIELD, String.valueOf(added.size())));
-    List<String> json = QuoteJson.toJson(ordered);
-    for (int i = 0; i < ordered.size(); i++) {
-      args.add(ordered.get(i).symbol());
-      args.add(json.get(i));
-    }
-    return script(PUBLISH_SCRIPT, 3, args).map(done -> {
+    List<String> head = List.of(INGEST_LOCK_KEY, LATEST_QUOTES_KEY, SYMBOLS_KEY, fence, QUOTE_CHANNEL_PREFIX,
+        HISTORY_PREFIX, String.valueOf(historyLength), HISTORY_FIELD, String.valueOf(added.size()));
+    List<byte[]> json = QuoteJson.toUtf8(ordered);
+    return script(PUBLISH_SCRIPT, 3, request -> {
+      head.forEach(request::arg);
+      for (int i = 0; i < ordered.size(); i++) {
+        request.arg(ordered.get(i).symbol()).arg(json.get(i));
+      }
+    }).map(done -> {
       int answer = done == null ? 0 : done.toInteger();
       if (answer == 2) {
         // The set was gone and now holds this batch's symbols only: the others go in again as they come.
@@ -318,14 +318,19 @@ public final class LiveDataRedis {
    * not have it yet (first use, or restarted since) answers NOSCRIPT, and the script is sent once with EVAL.
    */
   private Future<Response> script(Script script, int keys, List<String> args) {
+    return script(script, keys, request -> args.forEach(request::arg));
+  }
+
+  /** As {@link #script(Script, int, List)}, with arguments that {@code args} appends (twice on NOSCRIPT). */
+  private Future<Response> script(Script script, int keys, java.util.function.Consumer<Request> args) {
     Request bySha = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(keys);
-    args.forEach(bySha::arg);
+    args.accept(bySha);
     return redis.send(bySha).recover(e -> {
       if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
         return Future.failedFuture(e);
       }
       Request eval = Request.cmd(Command.EVAL).arg(script.text()).arg(keys);
-      args.forEach(eval::arg);
+      args.accept(eval);
       return redis.send(eval);
     });
   }

@@ -2,11 +2,13 @@ package com.thortrading.livedata;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -33,23 +35,33 @@ public final class QuoteJson {
   }
 
   public static String toJson(Quote quote) {
-    return toJson(java.util.List.of(quote)).get(0);
+    return new String(toUtf8(java.util.List.of(quote)).get(0), StandardCharsets.UTF_8);
   }
 
   /**
-   * Each quote's JSON, as {@link #toJson(Quote)} writes it. One generator writes the whole batch, each quote taken
-   * off its buffer as it ends: a generator per quote was most of the ingest's encoding time.
+   * Each quote's JSON as UTF-8, exactly the bytes of {@link #toJson(Quote)}: what Redis is sent, so no String is
+   * made only to be encoded again. One generator writes the whole batch, each quote cut off its buffer as it ends (a
+   * generator per quote was most of the ingest's encoding time), and a timestamp is formatted once for a run of
+   * quotes of the same millisecond, as a poll's quotes are.
    */
-  public static java.util.List<String> toJson(java.util.List<Quote> quotes) {
-    java.util.List<String> json = new java.util.ArrayList<>(quotes.size());
-    StringBuilderWriter out = new StringBuilderWriter();
+  public static java.util.List<byte[]> toUtf8(java.util.List<Quote> quotes) {
+    java.util.List<byte[]> json = new java.util.ArrayList<>(quotes.size());
+    ByteArrayBuilder out = new ByteArrayBuilder(256);
+    Instant formatted = null;
+    String timestamp = null;
     try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
       // Nothing between root values: each quote is cut off the buffer on its own.
       generator.setRootValueSeparator(null);
       for (Quote quote : quotes) {
-        write(generator, quote);
+        Instant millis = quote.timestamp().truncatedTo(ChronoUnit.MILLIS);
+        if (!millis.equals(formatted)) {
+          formatted = millis;
+          timestamp = millis.toString();
+        }
+        write(generator, quote, timestamp);
         generator.flush();
-        json.add(out.take());
+        json.add(out.toByteArray());
+        out.reset();
       }
     } catch (IOException impossible) {
       throw new IllegalStateException("cannot write quotes", impossible);
@@ -57,7 +69,7 @@ public final class QuoteJson {
     return json;
   }
 
-  private static void write(JsonGenerator json, Quote quote) throws IOException {
+  private static void write(JsonGenerator json, Quote quote, String timestamp) throws IOException {
     json.writeStartObject();
     json.writeStringField(QuoteField.SYMBOL, quote.symbol());
     for (Map.Entry<String, String> field : quote.fields().entrySet()) {
@@ -66,38 +78,8 @@ public final class QuoteJson {
         json.writeStringField(field.getKey(), field.getValue());
       }
     }
-    json.writeStringField(QuoteField.TIMESTAMP, quote.timestamp().truncatedTo(ChronoUnit.MILLIS).toString());
+    json.writeStringField(QuoteField.TIMESTAMP, timestamp);
     json.writeEndObject();
-  }
-
-  /** A writer into a reusable, unsynchronized buffer. */
-  private static final class StringBuilderWriter extends java.io.Writer {
-    private final StringBuilder buffer = new StringBuilder(256);
-
-    @Override
-    public void write(char[] chars, int off, int len) {
-      buffer.append(chars, off, len);
-    }
-
-    @Override
-    public void write(String text, int off, int len) {
-      buffer.append(text, off, off + len);
-    }
-
-    /** What was written since the last take. */
-    String take() {
-      String text = buffer.toString();
-      buffer.setLength(0);
-      return text;
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
   }
 
   /** Reads a quote written by {@link #toJson}, or by anything else that follows the design's shape. */

@@ -56,19 +56,36 @@ class QuoteJsonTest {
   }
 
   @Test
-  void aBatchIsWrittenQuoteByQuoteExactlyAsEachAlone() {
+  void aBatchIsWrittenQuoteByQuoteAsUtf8OfTheDesignsShape() throws Exception {
+    Instant t0 = Instant.parse("2025-12-08T18:30:00Z");
     java.util.List<Quote> quotes = java.util.List.of(
-        new Quote("A", Map.of("last", "1.00"), Instant.parse("2025-12-08T18:30:00Z")),
-        new Quote("B\"Q", Map.of("note", "back\\slash \u0001 \"quoted\""), Instant.parse("2025-12-08T18:30:01.5Z")),
-        new Quote("C", Map.of(), Instant.parse("2025-12-08T18:30:02Z")));
+        new Quote("A", Map.of("last", "1.00"), t0),
+        new Quote("B\"Q", Map.of("note", "back\\slash \u0001 \"quoted\" caf\u00e9 \u20ac"), t0.plusNanos(300_000)),
+        new Quote("C", Map.of(), Instant.parse("2025-12-08T18:30:02Z")),
+        // Back to the first millisecond after another: a timestamp formatted once is not kept past its run.
+        new Quote("D", Map.of("last", "2.00"), t0.plusMillis(1)),
+        new Quote("E", Map.of("last", "3.00"), t0));
 
-    java.util.List<String> batch = QuoteJson.toJson(quotes);
+    java.util.List<byte[]> batch = QuoteJson.toUtf8(quotes);
 
-    assertThat(batch).hasSize(3);
+    // The oracle: Jackson writing each quote's map, not the code under test.
+    com.fasterxml.jackson.databind.ObjectMapper plain = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(batch).hasSize(quotes.size());
     for (int i = 0; i < quotes.size(); i++) {
-      assertThat(batch.get(i)).isEqualTo(QuoteJson.toJson(quotes.get(i)));
-      assertThat(QuoteJson.fromJson(batch.get(i))).isEqualTo(quotes.get(i));
+      Quote quote = quotes.get(i);
+      Map<String, String> shape = new LinkedHashMap<>();
+      shape.put("symbol", quote.symbol());
+      shape.putAll(quote.fields());
+      shape.put("timestamp", quote.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+      String text = new String(batch.get(i), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(text).isEqualTo(plain.writeValueAsString(shape)).isEqualTo(QuoteJson.toJson(quote));
+      assertThat(QuoteJson.fromJson(text)).isEqualTo(new Quote(quote.symbol(), quote.fields(),
+          quote.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
     }
-    assertThat(batch.get(2)).isEqualTo("{\"symbol\":\"C\",\"timestamp\":\"2025-12-08T18:30:02Z\"}");
+    assertThat(new String(batch.get(1), java.nio.charset.StandardCharsets.UTF_8))
+        .endsWith("\"timestamp\":\"2025-12-08T18:30:00Z\"}");
+    assertThat(new String(batch.get(3), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"symbol\":\"D\",\"last\":\"2.00\",\"timestamp\":\"2025-12-08T18:30:00.001Z\"}");
+    assertThat(new String(batch.get(4), java.nio.charset.StandardCharsets.UTF_8)).endsWith("\"2025-12-08T18:30:00Z\"}");
   }
 }
