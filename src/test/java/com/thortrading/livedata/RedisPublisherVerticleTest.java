@@ -207,6 +207,46 @@ class RedisPublisherVerticleTest {
   }
 
   @Test
+  void aBatchLargerThanOneScriptLandsWholeAndInOrderUnderItsFence() throws Exception {
+    largeBatchLandsWholeAndInOrder(liveData, "BIG"); // pooled: each script after the last
+    REDIS.flush();
+    LiveDataRedis oneConnection = liveData.pipelined().await(); // the publisher's: sent together
+    try {
+      // Other symbols: the connection shares its client's record of the symbols it added, which the flush made stale.
+      largeBatchLandsWholeAndInOrder(oneConnection, "HUGE");
+    } finally {
+      oneConnection.close();
+    }
+  }
+
+  private static void largeBatchLandsWholeAndInOrder(LiveDataRedis on, String prefix) throws Exception {
+    int symbols = 2 * LiveDataRedis.QUOTES_PER_SCRIPT + 500;
+    List<Quote> batch = new ArrayList<>();
+    for (int i = 0; i < symbols; i++) {
+      batch.add(quote(String.format("%s%05d", prefix, i), "1.00", "0.99"));
+    }
+    try (ChannelListener listener = new ChannelListener().start(); Jedis jedis = REDIS.jedis()) {
+      jedis.configResetStat();
+      assertThat(on.publishQuotes(batch, "").await()).isTrue();
+
+      assertThat(jedis.hlen(LiveDataRedis.LATEST_QUOTES_KEY)).isEqualTo(symbols);
+      assertThat(jedis.scard(LiveDataRedis.SYMBOLS_KEY)).isEqualTo(symbols);
+      assertThat(jedis.info("commandstats")).as("one script per %d quotes", LiveDataRedis.QUOTES_PER_SCRIPT)
+          .containsPattern("cmdstat_(evalsha|eval):calls=3,");
+      await().atMost(Duration.ofSeconds(10)).until(() -> listener.messages.size() == symbols);
+      assertThat(listener.messages).extracting(m -> m.substring("live_data:quotes:".length(), m.indexOf(' ')))
+          .as("every quote published once, in the batch's order").containsExactlyElementsOf(
+              batch.stream().map(Quote::symbol).toList());
+
+      // A fence that does not hold the lease writes none of a large batch either.
+      jedis.set(LiveDataRedis.INGEST_LOCK_KEY, "node-b#2");
+      List<Quote> stale = batch.stream().map(q -> quote(q.symbol(), "9.00", "8.99")).toList();
+      assertThat(on.publishQuotes(stale, "node-a#1").await()).isFalse();
+      assertThat(jedis.hvals(LiveDataRedis.LATEST_QUOTES_KEY)).noneMatch(json -> json.contains("9.00"));
+    }
+  }
+
+  @Test
   void severalBatchesInFlightStillLandEachSymbolsQuotesInOrder() throws Exception {
     send(quote("WARM", "1.00", "0.99")); // the publisher's connection is taken with its first batch
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
