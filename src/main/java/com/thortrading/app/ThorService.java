@@ -234,14 +234,29 @@ public final class ThorService implements AutoCloseable {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
         .setRegistryName(meters)
-        .setEnabled(true));
+        .setEnabled(true))
+        // Native epoll where Netty's library loads (Linux x86-64), else NIO: on this project's machine it served
+        // 14-32% more orders at 1 and 8 clients, system calls being most of an event loop's time there.
+        .setPreferNativeTransport(true);
     if (config.cluster().isEmpty()) {
-      return Vertx.builder().with(options).build();
+      return withTransportLogged(Vertx.builder().with(options).build());
     }
     ClusterSettings cluster = config.cluster().get();
     options.getEventBusOptions().setHost(cluster.host());
-    return Vertx.builder().with(options).withClusterManager(cluster.clusterManager()).buildClustered()
-        .await(60, TimeUnit.SECONDS);
+    return withTransportLogged(Vertx.builder().with(options).withClusterManager(cluster.clusterManager())
+        .buildClustered().await(60, TimeUnit.SECONDS));
+  }
+
+  /** Says which network transport the node runs on, and why not the native one when it cannot. */
+  private static Vertx withTransportLogged(Vertx vertx) {
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("Network transport: native epoll");
+    } else {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      LOG.info("Network transport: Java NIO (native epoll unavailable here: {})",
+          cause == null ? "no native transport for this platform on the classpath" : cause.getMessage());
+    }
+    return vertx;
   }
 
   /** This process in the ingest lease: host and pid, and a few random characters (several nodes may share a JVM). */

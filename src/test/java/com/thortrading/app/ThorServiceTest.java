@@ -59,6 +59,18 @@ class ThorServiceTest {
   }
 
   @Test
+  void runsOnNativeEpollOnLinuxX86AndSaysWhyNotElsewhere() {
+    boolean linuxX86 = System.getProperty("os.name").startsWith("Linux")
+        && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    if (linuxX86) {
+      assertThat(service.vertx().isNativeTransportEnabled()).as("the native epoll transport is on the classpath")
+          .isTrue();
+    } else {
+      assertThat(service.vertx().unavailableNativeTransportCause()).as("why NIO is used instead").isNotNull();
+    }
+  }
+
+  @Test
   void everySimulatedSymbolReachesTheRedisHashAndKeepsUpdating() {
     try (Jedis jedis = REDIS.jedis()) {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jedis.hkeys("live_data:latest:quotes"))
