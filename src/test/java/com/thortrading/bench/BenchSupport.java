@@ -21,6 +21,14 @@ final class BenchSupport {
   }
 
   /** Cores, CPU, memory, kernel and Java, for a report (a part that cannot be read says why instead). */
+  /**
+   * Vert.x options for every process of a benchmark: the native transport where it loads, as the service runs, so a
+   * baseline server differs from ours in design only and each load generator takes as little of the cores as it can.
+   */
+  static io.vertx.core.VertxOptions vertxOptions() {
+    return new io.vertx.core.VertxOptions().setPreferNativeTransport(true);
+  }
+
   static Map<String, String> machine() {
     Map<String, String> machine = new LinkedHashMap<>();
     machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));

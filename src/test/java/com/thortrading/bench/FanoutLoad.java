@@ -130,7 +130,7 @@ public final class FanoutLoad {
 
   private FanoutLoad(Settings settings) {
     this.settings = settings;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    this.vertx = Vertx.vertx(BenchSupport.vertxOptions().setEventLoopPoolSize(2));
     // The default caps websockets per endpoint at 50 and queues the rest; every client must be live at once.
     // (-1, documented as "disabled", queues every connect forever in 5.0.7: WebSocketGroup compares inflight >= -1.)
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(Integer.MAX_VALUE)

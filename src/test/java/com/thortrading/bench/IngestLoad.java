@@ -61,7 +61,7 @@ public final class IngestLoad {
     long history = Long.parseLong(args[2]);
     long warmup = Long.parseLong(args[3]) * 1_000_000_000L;
     long measure = Long.parseLong(args[4]) * 1_000_000_000L;
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(BenchSupport.vertxOptions());
     QuoteBatch.registerCodec(vertx.eventBus());
     RedisPublisherVerticle publisher = new RedisPublisherVerticle(new LiveDataRedis(Redis.createClient(vertx, url),
         history));

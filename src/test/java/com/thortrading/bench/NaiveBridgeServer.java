@@ -34,7 +34,7 @@ public final class NaiveBridgeServer {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     String redisUrl = args[1];
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    Vertx vertx = Vertx.vertx(BenchSupport.vertxOptions().setEventLoopPoolSize(2));
     vertx.deployVerticle(() -> new BridgeVerticle(port), new DeploymentOptions().setInstances(2))
         .compose(id -> vertx.deployVerticle(new RedisToEventBus(redisUrl)))
         .onSuccess(id -> System.out.println("READY " + port))

@@ -50,7 +50,7 @@ public final class OrderLoad {
     long end = measureFrom + measure.toNanos();
     // One event loop drives every client (asynchronous, one connection each): the generator costs little CPU, so
     // the servers it loads, on the same cores, get as much of the machine as they can use.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx vertx = Vertx.vertx(BenchSupport.vertxOptions().setEventLoopPoolSize(1));
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(url.getHost())
         .setDefaultPort(url.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(clients));
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(clients);

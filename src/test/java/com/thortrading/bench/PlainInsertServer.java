@@ -23,7 +23,7 @@ public final class PlainInsertServer {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     int loops = Integer.parseInt(args[2]);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(BenchSupport.vertxOptions());
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(16))
         .connectingTo(PgConnectOptions.fromUri(args[1]).setCachePreparedStatements(true)).using(vertx).build();
     pool.query("CREATE TABLE IF NOT EXISTS bench_plain (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL, "
