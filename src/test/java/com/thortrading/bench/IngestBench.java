@@ -201,7 +201,8 @@ public final class IngestBench {
           ((Number) s.ours().get("quotes_per_second")).longValue(), s.pipeQuotesPerSecond(), s.ratio(),
           s.oursRedisCpu(), s.pipeRedisCpu(), s.oursLoadCpu(), s.ours().get("most_in_flight")));
     }
-    md.append("\nOurs: the service's `RedisPublisherVerticle` and `LiveDataRedis` (one Lua script per batch: HSET of ")
+    md.append("\nOurs: the service's `RedisPublisherVerticle` and `LiveDataRedis` (one Lua script per batch, or per ")
+        .append("1,000 quotes of a larger one: HSET of ")
         .append("every symbol, SADD of symbols new to it, a PUBLISH and, with history on, an XADD per quote), in its ")
         .append("own process (`IngestLoad`), fed a new poll of every symbol whenever fewer than its most batches ")
         .append("in flight are unwritten, so none merge (\"batches in flight\": the most it had at once); ")
