@@ -254,7 +254,7 @@ public final class ThorService implements AutoCloseable {
     } else {
       Throwable cause = vertx.unavailableNativeTransportCause();
       LOG.info("Network transport: Java NIO (native epoll unavailable here: {})",
-          cause == null ? "no native transport for this platform on the classpath" : cause.getMessage());
+          cause == null ? "no native transport for this platform on the classpath" : cause.toString());
     }
     return vertx;
   }

@@ -27,7 +27,11 @@ public final class QuoteJson {
   // Numbers from other writers are read as BigDecimal: a price must never pass through a double.
   private static final ObjectMapper MAPPER =
       // No trailing tokens: a quote's text must be one JSON object, as the fan-out writes it through as is.
-      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      // Written as UTF-8, a character beyond the BMP stays one 4-byte sequence, as a String writer kept it, instead
+      // of the two escaped surrogate halves Jackson's UTF-8 writer makes by default.
+      new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+          .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each polled batch to Redis in one script, on a connection of its own, with up to {@link #MAX_IN_FLIGHT}
- * batches (and about {@link #MAX_QUOTES_IN_FLIGHT} quotes) in flight: Redis runs them in the order sent, so each
- * symbol's quotes land in order.
+ * Writes each polled batch to Redis in one script (one per 1,000 quotes of a larger batch), on a connection of its
+ * own, with up to {@link #MAX_IN_FLIGHT} batches (and about {@link #MAX_QUOTES_IN_FLIGHT} quotes) in flight: Redis
+ * runs them in the order sent, so each symbol's quotes land in order.
  *
  * <p>Batches that arrive while that many writes are in flight, or while Redis is down, merge into a
  * {@link LatestQuoteBuffer}: only the newest quote per symbol waits, and it is flushed as soon as Redis answers

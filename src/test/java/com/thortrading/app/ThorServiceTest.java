@@ -59,14 +59,15 @@ class ThorServiceTest {
   }
 
   @Test
-  void runsOnNativeEpollOnLinuxX86AndSaysWhyNotElsewhere() {
+  void runsOnNativeEpollOnLinuxX86AndOnNioElsewhere() {
     boolean linuxX86 = System.getProperty("os.name").startsWith("Linux")
         && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
     if (linuxX86) {
       assertThat(service.vertx().isNativeTransportEnabled()).as("the native epoll transport is on the classpath")
           .isTrue();
     } else {
-      assertThat(service.vertx().unavailableNativeTransportCause()).as("why NIO is used instead").isNotNull();
+      // Only Linux x86-64's native library is shipped: elsewhere the node runs on NIO.
+      assertThat(service.vertx().isNativeTransportEnabled()).isFalse();
     }
   }
 
@@ -150,8 +151,10 @@ class ThorServiceTest {
     String first = three.getJsonObject(0).getString("timestamp");
     String last = three.getJsonObject(2).getString("timestamp");
     assertThat(first.compareTo(last)).isLessThanOrEqualTo(0);
+    // "since" is when Redis recorded a quote, which is at or after the quote's own timestamp: the newest quote is
+    // in it, and a quote polled just before it may be too if it was written after that instant (a busy machine).
     JsonArray since = new JsonArray(get("/api/quotes/AAPL/history?since=" + last).body());
-    assertThat(since.getJsonObject(0).getString("timestamp")).isGreaterThanOrEqualTo(last);
+    assertThat(since.stream().map(q -> ((JsonObject) q).getString("timestamp")).toList()).contains(last);
     assertThat(new JsonArray(get("/api/quotes/AAPL/history?since=2999-01-01T00:00:00Z").body())).isEmpty();
 
     HttpResponse<String> bad = get("/api/quotes/AAPL/history?since=yesterday");

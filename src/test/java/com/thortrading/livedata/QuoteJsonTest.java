@@ -60,7 +60,8 @@ class QuoteJsonTest {
     Instant t0 = Instant.parse("2025-12-08T18:30:00Z");
     java.util.List<Quote> quotes = java.util.List.of(
         new Quote("A", Map.of("last", "1.00"), t0),
-        new Quote("B\"Q", Map.of("note", "back\\slash \u0001 \"quoted\" caf\u00e9 \u20ac"), t0.plusNanos(300_000)),
+        new Quote("B\"Q", Map.of("note", "back\\slash \u0001 \"quoted\" caf\u00e9 \u20ac \uD83D\uDE80"),
+            t0.plusNanos(300_000)),
         new Quote("C", Map.of(), Instant.parse("2025-12-08T18:30:02Z")),
         // Back to the first millisecond after another: a timestamp formatted once is not kept past its run.
         new Quote("D", Map.of("last", "2.00"), t0.plusMillis(1)),
@@ -87,5 +88,7 @@ class QuoteJsonTest {
     assertThat(new String(batch.get(3), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("{\"symbol\":\"D\",\"last\":\"2.00\",\"timestamp\":\"2025-12-08T18:30:00.001Z\"}");
     assertThat(new String(batch.get(4), java.nio.charset.StandardCharsets.UTF_8)).endsWith("\"2025-12-08T18:30:00Z\"}");
+    // A character beyond the BMP is its 4 UTF-8 bytes, not a pair of escapes.
+    assertThat(new String(batch.get(1), java.nio.charset.StandardCharsets.UTF_8)).contains("\u20ac \uD83D\uDE80\"");
   }
 }
