@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,8 +231,8 @@ final class PlacementBatcher {
         .onSuccess(v -> done.complete())
         .onFailure(failed -> {
           accounts.forEach(this::forget);
-          Optional<String> culprit = failed instanceof AccountFailed af ? Optional.of(af.account) : Optional.empty();
-          Throwable failure = failed instanceof AccountFailed af ? af.getCause() : failed;
+          Optional<AccountFailed> culprit = failed instanceof AccountFailed af ? Optional.of(af) : Optional.empty();
+          Throwable failure = culprit.<Throwable>map(AccountFailed::getCause).orElse(failed);
           String state = failure instanceof PgException pg ? pg.getSqlState() : null;
           if (DEADLINE_PASSED.equals(state)) {
             // Rolled back at the earliest deadline of the batch: those callers are told so, the others go again.
@@ -251,9 +252,10 @@ final class PlacementBatcher {
             // Nothing of the batch was written. The account whose statement failed (a client_order_id used before, a
             // claim that keeps losing) has its orders go alone, through the locking path; the other accounts' orders
             // are batched again, so one account does not send a whole shared batch one by one.
-            List<Pending> alone = culprit.map(a -> live.stream().filter(p -> p.request().account().equals(a)).toList())
-                .orElse(live);
-            List<Pending> others = live.stream().filter(p -> !alone.contains(p)).toList();
+            Map<Boolean, List<Pending>> split = live.stream().collect(Collectors.partitioningBy(
+                p -> culprit.map(c -> c.account.equals(p.request().account())).orElse(true)));
+            List<Pending> alone = split.get(true);
+            List<Pending> others = split.get(false);
             LOG.debug("{} of a batch of {} go one by one: {}", alone.size(), live.size(), failure.getMessage());
             oneByOne(alone).compose(v -> others.isEmpty() ? Future.<Void>succeededFuture()
                 : guarded(others, () -> write(others, attempt))).onComplete(x -> done.complete());

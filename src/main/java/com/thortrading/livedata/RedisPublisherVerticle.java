@@ -34,7 +34,6 @@ public final class RedisPublisherVerticle extends VerticleBase {
   public static final int MAX_IN_FLIGHT = 32;
   /** Quotes in flight past which no more batches are sent (one always may be): bounds memory for large batches. */
   public static final int MAX_QUOTES_IN_FLIGHT = 16_384;
-  private int quotesInFlight;
   private final java.util.ArrayDeque<Sent> inFlight = new java.util.ArrayDeque<>();
   /** Batches whose write failed, waiting for the ones behind them before all go back in the buffer. */
   private final List<Sent> failed = new java.util.ArrayList<>();
@@ -149,12 +148,17 @@ public final class RedisPublisherVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Quotes of the batches in flight: at most {@link #MAX_IN_FLIGHT} to add up. */
+  private int quotesInFlight() {
+    return inFlight.stream().mapToInt(sent -> sent.quotes().size()).sum();
+  }
+
   /** A batch sent and not yet answered. */
   private record Sent(List<Quote> quotes, List<Bar> bars) {
   }
 
   private void flush() {
-    while (!waitingToRetry && !broken && inFlight.size() < MAX_IN_FLIGHT && quotesInFlight < MAX_QUOTES_IN_FLIGHT
+    while (!waitingToRetry && !broken && inFlight.size() < MAX_IN_FLIGHT && quotesInFlight() < MAX_QUOTES_IN_FLIGHT
         && !(pending.isEmpty() && pendingBars.isEmpty())) {
       if (writer == null) {
         connect();
@@ -186,7 +190,6 @@ public final class RedisPublisherVerticle extends VerticleBase {
     pendingBars.clear();
     pendingSymbols = pending.size();
     inFlight.add(sent);
-    quotesInFlight += sent.quotes().size();
     mostInFlight = Math.max(mostInFlight, inFlight.size());
     String holder = fence.get();
     // Sent together, and run in this order: bars after their quotes, each script under the same fence, so a node
@@ -199,7 +202,6 @@ public final class RedisPublisherVerticle extends VerticleBase {
   /** A batch's answer; they come in the order the batches were sent. */
   private void written(Sent sent, LiveDataRedis on, Future<Boolean> quotes, Future<Boolean> bars) {
     inFlight.remove(sent);
-    quotesInFlight -= sent.quotes().size();
     if (quotes.failed() || bars.failed()) {
       failed.add(sent);
       if (!broken) {
