@@ -167,12 +167,23 @@ public final class LiveDataRedis {
   /**
    * This client on a connection of its own: Redis runs its commands in the order they were sent, so a writer can
    * keep several batches in flight and a symbol's quotes still land in order. {@link #close()} ends it.
+   *
+   * <p>The batch scripts are loaded when the connection is taken, and on it they run by SHA only: a script that
+   * Redis lost (restarted, or {@code SCRIPT FLUSH}) fails the batch instead of being sent again with its text.
+   * That resend would come after the batches already sent behind it, and one of them, finding the script loaded
+   * again, could run before it: an older quote would then overwrite a newer one.
    */
   public Future<LiveDataRedis> pipelined() {
     if (client == null) {
       return Future.failedFuture(new IllegalStateException("already a client on one connection"));
     }
-    return client.connect().map(conn -> new LiveDataRedis(conn, historyLength, addedSymbols));
+    return client.connect().compose(conn -> conn.batch(List.of(load(PUBLISH_SCRIPT), load(BARS_SCRIPT)))
+        .<LiveDataRedis>map(loaded -> new LiveDataRedis(conn, historyLength, addedSymbols))
+        .onFailure(e -> conn.close()));
+  }
+
+  private static Request load(Script script) {
+    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.text());
   }
 
   /** Closes the connection of a client made by {@link #pipelined()}; a pooled client is left as it is. */
@@ -268,38 +279,70 @@ public final class LiveDataRedis {
   }
 
   /**
+   * Stores and publishes quotes as {@link #writeQuotes(List, String)} does.
+   *
+   * @return false when {@code fence} no longer holds the lease: nothing written, or (a batch cut short by losing
+   *     the lease between its scripts) only its first scripts' quotes; failed if a script failed
+   */
+  public Future<Boolean> publishQuotes(List<Quote> quotes, String fence) {
+    return writeQuotes(quotes, fence).compose(written -> written.failure() != null
+        ? Future.failedFuture(written.failure())
+        : Future.succeededFuture(!written.refused()));
+  }
+
+  /**
+   * How a batch's write ended: its first {@code written} quotes are in Redis. The rest were {@code refused} (the
+   * fence lost the lease: not written, and never to be under it), or the write broke off with {@code failure} and
+   * they may or may not have run (a lost connection does not say which).
+   */
+  public record QuotesWritten(int written, boolean refused, Throwable failure) {
+  }
+
+  /**
    * Stores and publishes quotes in one round trip (one script: one HSET with every symbol, one SADD, then a PUBLISH
    * per quote, and an XADD per quote to its history stream, trimmed with {@code MAXLEN ~}), but only while
-   * {@code fence} holds the ingest lease.
+   * {@code fence} holds the ingest lease. Never fails: the answer says how much was written.
    *
    * <p>A batch of more than {@link #QUOTES_PER_SCRIPT} quotes goes as several scripts, each under the fence, run in
-   * order (on one connection sent together; on a pooled client one after another): a request of 5,000 quotes (about 750 KB) was a humongous allocation for
-   * G1 every time, and collecting them took a fifth of a core.
+   * order (on one connection sent together; on a pooled client one after another, stopping at the first that is
+   * refused or fails): a request of 5,000 quotes (about 750 KB) was a humongous allocation for G1 every time, and
+   * collecting them took a fifth of a core. Each script is all or nothing unless Redis itself refuses one of its
+   * commands (a key of the wrong type), so a writer that retries only what follows {@code written} publishes
+   * again none of what the first scripts did.
    *
    * <p>If the symbol set was lost (the script answers 2), only the first script's symbols go back in at once; those
    * of the later scripts of the same batch go back in with their next quote.
-   *
-   * @return false when {@code fence} no longer holds the lease: nothing written, or (a batch cut short by losing
-   *     the lease between its scripts) only its first scripts' quotes
    */
-  public Future<Boolean> publishQuotes(List<Quote> quotes, String fence) {
-    if (quotes.size() <= QUOTES_PER_SCRIPT) {
-      return publishScript(quotes, fence);
-    }
+  public Future<QuotesWritten> writeQuotes(List<Quote> quotes, String fence) {
     List<List<Quote>> parts = new ArrayList<>();
     for (int from = 0; from < quotes.size(); from += QUOTES_PER_SCRIPT) {
       parts.add(quotes.subList(from, Math.min(quotes.size(), from + QUOTES_PER_SCRIPT)));
     }
     if (client != null) {
       // Pooled: scripts on different connections could run in any order, so each waits for the one before.
-      Future<Boolean> chain = Future.succeededFuture(true);
-      for (List<Quote> part : parts) {
-        chain = chain.compose(written -> written ? publishScript(part, fence) : Future.succeededFuture(false));
-      }
-      return chain;
+      return writeInTurn(parts, 0, 0, fence);
     }
     List<Future<Boolean>> scripts = parts.stream().map(part -> publishScript(part, fence)).toList();
-    return Future.all(scripts).map(all -> scripts.stream().allMatch(Future::result));
+    return Future.join(scripts).transform(all -> {
+      int written = 0;
+      for (int i = 0; i < scripts.size(); i++) {
+        Future<Boolean> script = scripts.get(i);
+        if (script.failed() || !script.result()) {
+          return Future.succeededFuture(new QuotesWritten(written, script.succeeded(), script.cause()));
+        }
+        written += parts.get(i).size();
+      }
+      return Future.succeededFuture(new QuotesWritten(written, false, null));
+    });
+  }
+
+  private Future<QuotesWritten> writeInTurn(List<List<Quote>> parts, int next, int written, String fence) {
+    if (next == parts.size()) {
+      return Future.succeededFuture(new QuotesWritten(written, false, null));
+    }
+    return publishScript(parts.get(next), fence).transform(done -> done.succeeded() && done.result()
+        ? writeInTurn(parts, next + 1, written + parts.get(next).size(), fence)
+        : Future.succeededFuture(new QuotesWritten(written, done.succeeded(), done.cause())));
   }
 
   /** Most quotes written by one script: its request stays well under half a G1 region (1 MB for small heaps). */
@@ -345,8 +388,9 @@ public final class LiveDataRedis {
   }
 
   /**
-   * Runs a script by its SHA1 (EVALSHA), so a batch does not carry the script's text each time; a Redis that does
-   * not have it yet (first use, or restarted since) answers NOSCRIPT, and the script is sent once with EVAL.
+   * Runs a script by its SHA1 (EVALSHA), so a batch does not carry the script's text each time. On a pooled client
+   * a Redis that does not have it yet (first use, or restarted since) answers NOSCRIPT, and the script is sent once
+   * with EVAL; on a {@link #pipelined()} connection that answer fails the call.
    */
   private Future<Response> script(Script script, int keys, List<String> args) {
     return script(script, keys, request -> args.forEach(request::arg));
@@ -359,6 +403,11 @@ public final class LiveDataRedis {
     return redis.send(bySha).recover(e -> {
       if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
         return Future.failedFuture(e);
+      }
+      if (connection != null) {
+        // Loaded when the connection was taken, so Redis lost it since; see pipelined() for why no resend here.
+        return Future.failedFuture(new IllegalStateException("Redis no longer has the script its connection "
+            + "loaded (restarted or flushed); the connection must be taken again: " + e.getMessage(), e));
       }
       Request eval = Request.cmd(Command.EVAL).arg(script.text()).arg(keys);
       args.accept(eval);

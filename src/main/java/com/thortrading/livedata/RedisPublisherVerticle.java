@@ -194,31 +194,34 @@ public final class RedisPublisherVerticle extends VerticleBase {
     String holder = fence.get();
     // Sent together, and run in this order: bars after their quotes, each script under the same fence, so a node
     // that lost the lease writes neither.
-    Future<Boolean> quotes = on.publishQuotes(sent.quotes(), holder);
+    Future<LiveDataRedis.QuotesWritten> quotes = on.writeQuotes(sent.quotes(), holder);
     Future<Boolean> bars = on.writeBars(sent.bars(), holder);
-    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotes, bars));
+    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotes.result(), bars));
   }
 
   /** A batch's answer; they come in the order the batches were sent. */
-  private void written(Sent sent, LiveDataRedis on, Future<Boolean> quotes, Future<Boolean> bars) {
+  private void written(Sent sent, LiveDataRedis on, LiveDataRedis.QuotesWritten quotes, Future<Boolean> bars) {
     inFlight.remove(sent);
-    if (quotes.failed() || bars.failed()) {
-      failed.add(sent);
+    published += quotes.written();
+    int unwritten = sent.quotes().size() - quotes.written();
+    if (quotes.failure() != null || bars.failed()) {
+      // Only what follows the quotes written goes back: the first scripts of a large batch are not published twice.
+      failed.add(new Sent(sent.quotes().subList(quotes.written(), sent.quotes().size()),
+          bars.failed() ? sent.bars() : List.of()));
       if (!broken) {
         broken = true;
-        lastFailure = quotes.failed() ? quotes.cause() : bars.cause();
+        lastFailure = quotes.failure() != null ? quotes.failure() : bars.cause();
         // The connection is in doubt: the batches behind this one fail too, and a new connection is taken.
         on.close();
         writer = null;
       }
-    } else if (!quotes.result()) {
+    } else if (quotes.refused()) {
       if (!refusedLogged) {
-        LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", sent.quotes().size());
+        LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", unwritten);
         refusedLogged = true;
       }
     } else {
       refusedLogged = false;
-      published += sent.quotes().size();
       if (backoff.failures() > 0 && !broken) {
         LOG.info("Redis is back: flushed the newest quotes of {} symbols", sent.quotes().size());
         backoff.reset();

@@ -246,6 +246,94 @@ class RedisPublisherVerticleTest {
     }
   }
 
+  private static List<Quote> numbered(String prefix, int count) {
+    List<Quote> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      batch.add(quote(String.format("%s%05d", prefix, i), "1.00", "0.99"));
+    }
+    return batch;
+  }
+
+  @Test
+  void aLargeBatchWhoseSecondScriptFailsSaysHowManyQuotesItsFirstScriptWrote() throws Exception {
+    int size = 2 * LiveDataRedis.QUOTES_PER_SCRIPT + 500;
+    LiveDataRedis oneConnection = liveData.pipelined().await();
+    try (Jedis jedis = REDIS.jedis()) {
+      for (LiveDataRedis on : List.of(liveData, oneConnection)) {
+        REDIS.flush();
+        // A key of the wrong type makes the second script's XADD fail; the first script is whole by then.
+        jedis.set(LiveDataRedis.historyKey("PART01500"), "not a stream");
+        LiveDataRedis.QuotesWritten written = on.writeQuotes(numbered("PART", size), "").await();
+
+        assertThat(written.written()).isEqualTo(LiveDataRedis.QUOTES_PER_SCRIPT);
+        assertThat(written.refused()).isFalse();
+        assertThat(written.failure()).hasMessageContaining("WRONGTYPE");
+        assertThat(jedis.hexists(LiveDataRedis.LATEST_QUOTES_KEY, "PART00999")).isTrue();
+        // The pooled client stops at the failed script; one connection had sent the third with it, and it ran.
+        assertThat(jedis.hexists(LiveDataRedis.LATEST_QUOTES_KEY, "PART02499")).isEqualTo(on == oneConnection);
+      }
+      REDIS.flush();
+      jedis.set(LiveDataRedis.INGEST_LOCK_KEY, "node-b#2");
+      assertThat(oneConnection.writeQuotes(numbered("PART", size), "node-a#1").await())
+          .isEqualTo(new LiveDataRedis.QuotesWritten(0, true, null));
+    } finally {
+      oneConnection.close();
+    }
+  }
+
+  @Test
+  void aLargeBatchCutShortIsRetriedFromItsFirstUnwrittenQuoteSoItsFirstScriptIsPublishedOnce() throws Exception {
+    send(quote("WARM", "1.00", "0.99"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    int size = 2 * LiveDataRedis.QUOTES_PER_SCRIPT + 500;
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.set(LiveDataRedis.historyKey("CUT01500"), "not a stream");
+      send(numbered("CUT", size).toArray(Quote[]::new));
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.published() == 1 + LiveDataRedis.QUOTES_PER_SCRIPT
+          && publisher.pendingSymbols() == size - LiveDataRedis.QUOTES_PER_SCRIPT);
+
+      jedis.del(LiveDataRedis.historyKey("CUT01500")); // the fault clears; the retry writes the rest
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.pendingSymbols() == 0
+          && jedis.hexists(LiveDataRedis.LATEST_QUOTES_KEY, "CUT02499") && publisher.published() >= 1 + size);
+      assertThat(publisher.published()).as("each quote counted once").isEqualTo(1 + size);
+      assertThat(jedis.hlen(LiveDataRedis.LATEST_QUOTES_KEY)).isEqualTo(1 + size);
+      for (String symbol : List.of("CUT00000", "CUT00500", "CUT00999")) {
+        assertThat(jedis.xlen(LiveDataRedis.historyKey(symbol))).as("%s published once", symbol).isEqualTo(1);
+      }
+      assertThat(jedis.xlen(LiveDataRedis.historyKey("CUT01500"))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void thePublishersConnectionRunsItsScriptsOnlyAsLoadedSoABatchResentWithItsTextCannotBeOvertaken() throws Exception {
+    try (Jedis jedis = REDIS.jedis()) {
+      LiveDataRedis oneConnection = liveData.pipelined().await();
+      try {
+        jedis.scriptFlush(); // as a Redis restarted under a live connection would have it
+        jedis.configResetStat();
+        LiveDataRedis.QuotesWritten written = oneConnection.writeQuotes(List.of(quote("LOST", "1.00", "0.99")), "")
+            .await();
+        assertThat(written.written()).isZero();
+        assertThat(written.failure()).hasMessageContaining("NOSCRIPT");
+        assertThat(calls(jedis, "eval")).as("no resend with the script's text").isZero();
+        assertThat(jedis.hexists(LiveDataRedis.LATEST_QUOTES_KEY, "LOST")).isFalse();
+      } finally {
+        oneConnection.close();
+      }
+
+      // The publisher takes a new connection, which loads the scripts again, and its batches land.
+      send(quote("WARM", "1.00", "0.99"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+      jedis.scriptFlush();
+      jedis.configResetStat();
+      send(quote("AFTER", "2.00", "1.99"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.published() == 2);
+      assertThat(jedis.hget(LiveDataRedis.LATEST_QUOTES_KEY, "AFTER")).contains("\"last\":\"2.00\"");
+      assertThat(calls(jedis, "eval")).isZero();
+      assertThat(calls(jedis, "script")).as("loaded again with the new connection").isGreaterThanOrEqualTo(2);
+    }
+  }
+
   @Test
   void severalBatchesInFlightStillLandEachSymbolsQuotesInOrder() throws Exception {
     send(quote("WARM", "1.00", "0.99")); // the publisher's connection is taken with its first batch
