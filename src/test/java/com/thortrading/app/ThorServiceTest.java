@@ -59,14 +59,14 @@ class ThorServiceTest {
   }
 
   @Test
-  void runsOnNativeEpollOnLinuxX86AndOnNioElsewhere() {
-    boolean linuxX86 = System.getProperty("os.name").startsWith("Linux")
-        && java.util.Set.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
-    if (linuxX86) {
+  void runsOnNativeEpollOnLinuxX86AndArmAndOnNioElsewhere() {
+    boolean shipped = System.getProperty("os.name").startsWith("Linux")
+        && java.util.Set.of("amd64", "x86_64", "aarch64").contains(System.getProperty("os.arch"));
+    if (shipped) {
       assertThat(service.vertx().isNativeTransportEnabled()).as("the native epoll transport is on the classpath")
           .isTrue();
     } else {
-      // Only Linux x86-64's native library is shipped: elsewhere the node runs on NIO.
+      // Only Linux x86-64's and ARM64's native libraries are shipped: elsewhere the node runs on NIO.
       assertThat(service.vertx().isNativeTransportEnabled()).isFalse();
     }
   }
