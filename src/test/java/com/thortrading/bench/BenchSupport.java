@@ -1,8 +1,6 @@
 package com.thortrading.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,11 +61,7 @@ final class BenchSupport {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return com.thortrading.testsupport.FreePorts.belowEphemeralRange();
   }
 
   static void log(String line) {

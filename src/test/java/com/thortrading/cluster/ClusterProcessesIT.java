@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,10 +117,8 @@ class ClusterProcessesIT {
     return process;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return com.thortrading.testsupport.FreePorts.belowEphemeralRange();
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
