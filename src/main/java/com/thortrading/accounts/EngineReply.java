@@ -27,6 +27,15 @@ public record EngineReply(EngineOutcome outcome, JsonObject body, List<JsonObjec
 
   /** The body sent on the event bus: the outcome travels with it. */
   public JsonObject toMessage() {
-    return body.copy().put("outcome", outcome.name());
+    return topLevelCopy(body).put("outcome", outcome.name());
+  }
+
+  /**
+   * A copy of the top level only, for adding fields to: the engine never changes a nested value once built, and the
+   * event bus copies a message whole as it delivers it. Deep copies of each order's reply and event were about a
+   * twentieth of the engine loop's samples under a stream of market orders.
+   */
+  static JsonObject topLevelCopy(JsonObject json) {
+    return new JsonObject(new java.util.LinkedHashMap<>(json.getMap()));
   }
 }

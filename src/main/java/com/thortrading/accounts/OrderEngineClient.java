@@ -128,7 +128,7 @@ public final class OrderEngineClient {
   private Future<Answer> ask(String address, JsonObject request) {
     return bus.<JsonObject>request(address, request, new DeliveryOptions().setSendTimeout(timeout.toMillis()))
         .<Answer>map(reply -> {
-          JsonObject body = reply.body().copy();
+          JsonObject body = EngineReply.topLevelCopy(reply.body());
           return new Answer(EngineOutcome.valueOf((String) body.remove("outcome")), body);
         })
         .recover(failure -> {

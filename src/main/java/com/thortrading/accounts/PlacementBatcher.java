@@ -337,11 +337,9 @@ final class PlacementBatcher {
       AccountState state = states.get(r.account());
       PlacementRules.Placement placement = PlacementRules.decide(r, state.account(),
           state.holdings(r.symbol(), instruments), quotes, p.tradable(), options);
-      Order order = new Order(0, r.account(), r.clientOrderId(), r.symbol(), r.side(), r.quantity(), r.type(),
-          r.limitPrice(), r.stopPrice(), r.tif(), placement.status(), placement.triggered(),
-          placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(), placement.fillReason(),
-          placement.rejection().map(Rejection::code), placement.rejection().map(Rejection::message),
-          now.toInstant(), now.toInstant());
+      Order order = Order.placed(r, placement.status(), placement.triggered(), placement.filledQuantity(),
+          placement.fillPrice(), placement.fillQuote(), placement.fillReason(), placement.rejection(),
+          now.toInstant());
       state = state.after(r, placement);
       states.put(r.account(), state);
       AccountValuation.Snapshot snapshot = AccountValuation.value(state.account(), state.positions(), quotes,
@@ -440,7 +438,7 @@ final class PlacementBatcher {
   /** An order's event: the order, its seq, and the account as the order left it. */
   private static JsonObject event(Planned p, JsonObject order) {
     return order.put("seq", p.after().eventSeq())
-        .put("account_snapshot", p.account().copy().put("event_seq", p.after().eventSeq()));
+        .put("account_snapshot", EngineReply.topLevelCopy(p.account()).put("event_seq", p.after().eventSeq()));
   }
 
   private void answer(Planned p, Order stored, Map<String, Quote> quotes) {
@@ -449,7 +447,8 @@ final class PlacementBatcher {
         .put("account", p.account())
         .put("order", order)
         .put("position", AccountsJson.position(p.snapshot(), stored.symbol(), quotes, options.instruments()));
-    p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body, List.of(event(p, order.copy()))));
+    p.pending().reply().tryComplete(new EngineReply(p.placement().outcome(), body,
+        List.of(event(p, EngineReply.topLevelCopy(order)))));
   }
 
   /** Each account as {@link #state} finds it; an account that does not exist is left out. */

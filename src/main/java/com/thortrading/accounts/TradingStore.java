@@ -130,10 +130,16 @@ public final class TradingStore {
     return insertOrder(conn, r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason, rejection, now());
   }
 
-  /** Like the other, stamped {@code at} (from {@link #now()}), as an order built before it is stored is. */
+  /**
+   * Like the other, stamped {@code at} (from {@link #now()}), as an order built before it is stored is. The order
+   * answered is the one built here with the id PostgreSQL gave it: every other column is what was sent (times
+   * already in microseconds), so reading the row back, its quote's JSONB included, would only parse it again.
+   */
   Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
       long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
       Optional<Rejection> rejection, java.time.OffsetDateTime at) {
+    Order placed = Order.placed(r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason, rejection,
+        at.toInstant());
     Tuple params = Tuple.tuple()
         .addValue(r.account())
         .addValue(r.clientOrderId().orElse(null))
@@ -147,18 +153,19 @@ public final class TradingStore {
         .addValue(status.name())
         .addValue(filledQuantity)
         .addValue(fillPrice.orElse(null))
-        .addValue(fillQuote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null))
+        .addValue(fillQuote.map(QuoteJson::toJson).orElse(null))
         .addValue(fillReason.orElse(null))
         .addValue(rejection.map(x -> x.code().name()).orElse(null))
         .addValue(rejection.map(Rejection::message).orElse(null))
         .addValue(triggered)
         .addValue(at);
+    // The quote goes as its JSON text, cast by PostgreSQL: no JsonObject built only to be encoded again.
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
             + "reject_reason, triggered, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-            + "$12, $13, $14, $15, $16, $17, $18, $18) RETURNING " + ORDER_COLUMNS)
+            + "$12, $13::text::jsonb, $14, $15, $16, $17, $18, $18) RETURNING id")
         .execute(params)
-        .map(rows -> order(rows.iterator().next()));
+        .map(rows -> placed.withId(rows.iterator().next().getLong(0)));
   }
 
   /**
@@ -167,10 +174,10 @@ public final class TradingStore {
    */
   public Future<Void> insertFill(SqlConnection conn, Order order, long quantity, BigDecimal price, Optional<Quote> quote) {
     return conn.preparedQuery("INSERT INTO fills (order_id, account_id, symbol, side, quantity, price, quote) "
-            + "VALUES (COALESCE(NULLIF($1::bigint, 0), currval('orders_id_seq')), $2, $3, $4, $5, $6, $7)")
+            + "VALUES (COALESCE(NULLIF($1::bigint, 0), currval('orders_id_seq')), $2, $3, $4, $5, $6, $7::text::jsonb)")
         .execute(Tuple.tuple().addValue(order.id()).addValue(order.account()).addValue(order.symbol())
             .addValue(order.side().name()).addValue(quantity).addValue(price)
-            .addValue(quote.map(q -> new JsonObject(QuoteJson.toJson(q))).orElse(null)))
+            .addValue(quote.map(QuoteJson::toJson).orElse(null)))
         .mapEmpty();
   }
 
