@@ -88,6 +88,19 @@ class SchemaConstraintsTest {
     exec(insert.formatted("NULL", 1));
     exec(insert.formatted("NULL", 1)); // no id, no uniqueness
     assertThat(sqlState(insert.formatted("'" + "x".repeat(49) + "'", 1))).isEqualTo("23514");
+    try (Connection c = jdbc(); Statement s = c.createStatement()) {
+      // Orders without a client_order_id are not in the unique index, and the lookup by one still uses it.
+      s.execute("SET enable_seqscan = off");
+      var plan = s.executeQuery("EXPLAIN SELECT id FROM orders WHERE account_id = 'cash3' AND client_order_id = 'c-1'");
+      StringBuilder text = new StringBuilder();
+      while (plan.next()) {
+        text.append(plan.getString(1)).append('\n');
+      }
+      assertThat(text).contains("one_order_per_client_order_id");
+      var indexed = s.executeQuery("SELECT pg_get_indexdef('one_order_per_client_order_id'::regclass)");
+      indexed.next();
+      assertThat(indexed.getString(1)).endsWith("WHERE (client_order_id IS NOT NULL)");
+    }
     assertThat(sqlState("INSERT INTO orders (account_id, symbol, side, quantity, order_type, tif, status) "
         + "VALUES ('cash3', 'X', 'BUY', 1, 'MKT', 'DAY', 'REJECTED')")).as("a rejection needs its reason").isEqualTo("23514");
   }
