@@ -194,9 +194,20 @@ public final class RedisPublisherVerticle extends VerticleBase {
     String holder = fence.get();
     // Sent together, and run in this order: bars after their quotes, each script under the same fence, so a node
     // that lost the lease writes neither.
-    Future<LiveDataRedis.QuotesWritten> quotes = on.writeQuotes(sent.quotes(), holder);
-    Future<Boolean> bars = on.writeBars(sent.bars(), holder);
-    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotes.result(), bars));
+    Future<LiveDataRedis.QuotesWritten> quotes;
+    Future<Boolean> bars;
+    try {
+      quotes = on.writeQuotes(sent.quotes(), holder)
+          .recover(bug -> Future.succeededFuture(new LiveDataRedis.QuotesWritten(0, false, bug)));
+      bars = on.writeBars(sent.bars(), holder);
+    } catch (RuntimeException bug) {
+      // Answered as a failed write, so the batch is not left in flight for ever and its quotes go back.
+      quotes = Future.succeededFuture(new LiveDataRedis.QuotesWritten(0, false, bug));
+      bars = Future.failedFuture(bug);
+    }
+    Future<LiveDataRedis.QuotesWritten> quotesWritten = quotes;
+    Future<Boolean> barsWritten = bars;
+    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotesWritten.result(), barsWritten));
   }
 
   /** A batch's answer; they come in the order the batches were sent. */
@@ -211,10 +222,16 @@ public final class RedisPublisherVerticle extends VerticleBase {
       if (!broken) {
         broken = true;
         lastFailure = quotes.failure() != null ? quotes.failure() : bars.cause();
-        // The connection is in doubt: the batches behind this one fail too, and a new connection is taken.
+        // The connection is in doubt: it is closed, so the batches behind this one fail too (unless their answers
+        // were already read), and a new connection is taken.
         on.close();
         writer = null;
       }
+    } else if (broken && !quotes.refused()) {
+      // Written after an earlier batch failed: Redis runs what was sent whatever an earlier script answered (an
+      // error reply, unlike a lost connection, stops nothing behind it). It goes back with the failed ones, newest
+      // last, so rewriting an older batch's unwritten tail cannot leave an older quote over this one's newer quote.
+      failed.add(new Sent(sent.quotes(), List.of()));
     } else if (quotes.refused()) {
       if (!refusedLogged) {
         LOG.warn("Dropped {} quotes: this node no longer holds the ingest lease", unwritten);

@@ -305,6 +305,28 @@ class RedisPublisherVerticleTest {
   }
 
   @Test
+  void aBatchWrittenBehindOneThatFailedGoesBackWithItSoTheRetryLeavesTheNewerQuote() throws Exception {
+    send(quote("WARM", "1.00", "0.99"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    int size = 2 * LiveDataRedis.QUOTES_PER_SCRIPT + 500;
+    List<Quote> older = numbered("BEHIND", size); // BEHIND02499 at 1.00, in the third script
+    try (Jedis jedis = REDIS.jedis()) {
+      jedis.set(LiveDataRedis.historyKey("BEHIND01500"), "not a stream"); // the second script fails
+      // Redis holds both batches until both are sent: it then runs the third script and the newer batch after the
+      // second script's error, and both answers come back together.
+      jedis.clientPause(500);
+      send(older.toArray(Quote[]::new));
+      send(quote("BEHIND02499", "2.00", "1.99"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.pendingSymbols() > 0);
+      jedis.del(LiveDataRedis.historyKey("BEHIND01500"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.pendingSymbols() == 0
+          && jedis.hexists(LiveDataRedis.LATEST_QUOTES_KEY, "BEHIND01500"));
+      assertThat(jedis.hget(LiveDataRedis.LATEST_QUOTES_KEY, "BEHIND02499")).as("the newer quote stays")
+          .contains("\"last\":\"2.00\"");
+    }
+  }
+
+  @Test
   void thePublishersConnectionRunsItsScriptsOnlyAsLoadedSoABatchResentWithItsTextCannotBeOvertaken() throws Exception {
     try (Jedis jedis = REDIS.jedis()) {
       LiveDataRedis oneConnection = liveData.pipelined().await();
