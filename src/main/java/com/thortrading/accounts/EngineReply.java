@@ -31,8 +31,9 @@ public record EngineReply(EngineOutcome outcome, JsonObject body, List<JsonObjec
   }
 
   /**
-   * A copy of the top level only, for adding fields to: the engine never changes a nested value once built, and the
-   * event bus copies a message whole as it delivers it. Deep copies of each order's reply and event were about a
+   * A copy of the top level only, for adding fields to: the engine never changes a nested value once built (nor may
+   * anything else once the message is sent or published: the event bus copies a message whole only as its handler
+   * takes it). Deep copies of each order's reply and event were about a
    * twentieth of the engine loop's samples under a stream of market orders.
    */
   static JsonObject topLevelCopy(JsonObject json) {

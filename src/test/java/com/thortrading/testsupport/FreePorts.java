@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A port from {@code new ServerSocket(0)} comes from the kernel's ephemeral range, the same range every outgoing
  * connection takes its local port from; in the seconds a node's JVM takes to start, one of the cluster's own
  * connections (Hazelcast, Redis, PostgreSQL) once took the port a web node was about to bind, and the cluster test
- * failed with "Address already in use". These ports are picked below that range, where no connection lands.
+ * failed with "Address already in use". These ports are picked outside that range, where no connection lands.
  */
 public final class FreePorts {
 
@@ -27,11 +27,14 @@ public final class FreePorts {
   private FreePorts() {
   }
 
-  /** A loopback port free now, below the ephemeral range, not handed out before by this JVM. */
+  /** A loopback port free now, outside the ephemeral range, not handed out before by this JVM. */
   public static int belowEphemeralRange() {
-    int ceiling = ephemeralRangeStart();
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(LOWEST, ceiling);
+    int[] ephemeral = ephemeralRange();
+    // Below the range where there is room (Linux: 32768 and up); above it otherwise.
+    int from = ephemeral[0] > LOWEST + 1_000 ? LOWEST : ephemeral[1] + 1;
+    int to = ephemeral[0] > LOWEST + 1_000 ? ephemeral[0] : 65_536;
+    for (int attempt = 0; attempt < 200 && from < to; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(from, to);
       if (!GIVEN.add(port)) {
         continue;
       }
@@ -41,17 +44,16 @@ public final class FreePorts {
         // someone listens there: try another
       }
     }
-    throw new UncheckedIOException(new IOException("no free port between " + LOWEST + " and " + ceiling));
+    throw new UncheckedIOException(new IOException("no free port between " + from + " and " + to));
   }
 
-  /** Where the kernel's ephemeral ports begin (Linux's /proc setting; IANA's 49152 elsewhere). */
-  private static int ephemeralRangeStart() {
+  /** The kernel's ephemeral ports, first and last (Linux's /proc setting; IANA's 49152-65535 elsewhere). */
+  private static int[] ephemeralRange() {
     try {
-      int start = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
-          .split("\\s+")[0]);
-      return start > LOWEST + 1_000 ? start : LOWEST + 1_000;
+      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      return new int[] {Integer.parseInt(range[0]), Integer.parseInt(range[1])};
     } catch (IOException | RuntimeException notLinux) {
-      return 49_152;
+      return new int[] {49_152, 65_535};
     }
   }
 }

@@ -476,10 +476,10 @@ class TradesApiTest {
     String account = newAccount("1000.00");
     String symbol = "ASSTORED" + ACCOUNTS.incrementAndGet();
     quote(symbol, "{\"symbol\":\"" + symbol + "\",\"last\":\"10.10\",\"bid\":\"10.00\",\"ask\":\"10.20\","
-        + "\"volume\":\"1200\",\"exchange\":\"NASDAQ \\u00e9\",\"timestamp\":\"2025-12-08T18:30:00.123456Z\"}");
+        + "\"bid_size\":\"300\",\"ask_size\":\"200\",\"timestamp\":\"2025-12-08T18:30:00.123456Z\"}");
     List<String> placements = List.of(
         market(account, symbol, "BUY", 3), // filled at the quote, which is stored with it
-        limit(account, symbol, "BUY", 2, "9.5000"), // working, its price at the scale it was given
+        limit(account, symbol, "BUY", 2, "9.5000"), // working at its limit
         "{\"account\":\"" + account + "\",\"symbol\":\"" + symbol + "\",\"side\":\"SELL\",\"quantity\":1,"
             + "\"order_type\":\"STP\",\"stop_price\":\"8.25\",\"tif\":\"GTC\",\"client_order_id\":\"as-stored-1\"}",
         market(account, symbol, "SELL", 500), // rejected: more than held
