@@ -354,7 +354,6 @@ final class PlacementBatcher {
   private Future<Void> writePlanned(Map<String, AccountState> starts,
       SortedMap<String, List<Planned>> byAccount, Map<String, Quote> quotes) {
     List<Planned> all = byAccount.values().stream().flatMap(List::stream).toList();
-    OffsetDateTime at = OffsetDateTime.ofInstant(all.get(0).order().createdAt(), java.time.ZoneOffset.UTC);
     return pool.getConnection().compose(conn -> {
       List<Future<?>> sent = new ArrayList<>();
       // Whose statement each of sent is (null: the transaction's own), to tell which account failed the batch.
@@ -366,7 +365,7 @@ final class PlacementBatcher {
         AccountState end = planned.get(planned.size() - 1).after();
         sent.add(store.claimAccount(conn, account, starts.get(account).eventSeq(), end.eventSeq(),
             end.account().cash()));
-        writeAccount(conn, account, planned, at, sent, stored);
+        writeAccount(conn, account, planned, sent, stored);
         while (owners.size() < sent.size()) {
           owners.add(account);
         }
@@ -392,15 +391,13 @@ final class PlacementBatcher {
   }
 
   /** One account's orders, fills, events and positions, added to the batch's pipeline after its claim. */
-  private void writeAccount(SqlConnection conn, String account, List<Planned> planned, OffsetDateTime at,
+  private void writeAccount(SqlConnection conn, String account, List<Planned> planned,
       List<Future<?>> sent, List<Future<Order>> stored) {
     AccountState end = planned.get(planned.size() - 1).after();
     Set<String> traded = new HashSet<>();
     for (Planned p : planned) {
       PlacementRules.Placement placement = p.placement();
-      Future<Order> order = store.insertOrder(conn, p.pending().request(), placement.status(),
-          placement.triggered(), placement.filledQuantity(), placement.fillPrice(), placement.fillQuote(),
-          placement.fillReason(), placement.rejection(), at);
+      Future<Order> order = store.insertOrder(conn, p.order());
       stored.add(order);
       sent.add(order);
       if (placement.execution().isPresent()) {

@@ -127,45 +127,42 @@ public final class TradingStore {
   public Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
       long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
       Optional<Rejection> rejection) {
-    return insertOrder(conn, r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason, rejection, now());
+    return insertOrder(conn, Order.placed(r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason,
+        rejection, now().toInstant()));
   }
 
   /**
-   * Like the other, stamped {@code at} (from {@link #now()}), as an order built before it is stored is. The order
-   * answered is the one built here with the id PostgreSQL gave it: every other column is what was sent (times
-   * already in microseconds), so reading the row back, its quote's JSONB included, would only parse it again.
+   * Stores an order built in the service (id 0, stamped by {@link #now()}) and answers it with the id PostgreSQL
+   * gave it: every other column is what was sent (times already in microseconds), so reading the row back, its
+   * quote's JSONB included, would only parse it again.
    */
-  Future<Order> insertOrder(SqlConnection conn, OrderRequest r, OrderStatus status, boolean triggered,
-      long filledQuantity, Optional<BigDecimal> fillPrice, Optional<Quote> fillQuote, Optional<String> fillReason,
-      Optional<Rejection> rejection, java.time.OffsetDateTime at) {
-    Order placed = Order.placed(r, status, triggered, filledQuantity, fillPrice, fillQuote, fillReason, rejection,
-        at.toInstant());
+  Future<Order> insertOrder(SqlConnection conn, Order order) {
     Tuple params = Tuple.tuple()
-        .addValue(r.account())
-        .addValue(r.clientOrderId().orElse(null))
-        .addValue(r.symbol())
-        .addValue(r.side().name())
-        .addValue(r.quantity())
-        .addValue(r.type().name())
-        .addValue(r.limitPrice().orElse(null))
-        .addValue(r.stopPrice().orElse(null))
-        .addValue(r.tif().name())
-        .addValue(status.name())
-        .addValue(filledQuantity)
-        .addValue(fillPrice.orElse(null))
-        .addValue(fillQuote.map(QuoteJson::toJson).orElse(null))
-        .addValue(fillReason.orElse(null))
-        .addValue(rejection.map(x -> x.code().name()).orElse(null))
-        .addValue(rejection.map(Rejection::message).orElse(null))
-        .addValue(triggered)
-        .addValue(at);
+        .addValue(order.account())
+        .addValue(order.clientOrderId().orElse(null))
+        .addValue(order.symbol())
+        .addValue(order.side().name())
+        .addValue(order.quantity())
+        .addValue(order.type().name())
+        .addValue(order.limitPrice().orElse(null))
+        .addValue(order.stopPrice().orElse(null))
+        .addValue(order.tif().name())
+        .addValue(order.status().name())
+        .addValue(order.filledQuantity())
+        .addValue(order.fillPrice().orElse(null))
+        .addValue(order.fillQuote().map(QuoteJson::toJson).orElse(null))
+        .addValue(order.fillReason().orElse(null))
+        .addValue(order.rejectCode().map(Enum::name).orElse(null))
+        .addValue(order.rejectReason().orElse(null))
+        .addValue(order.triggered())
+        .addValue(order.createdAt().atOffset(java.time.ZoneOffset.UTC));
     // The quote goes as its JSON text, cast by PostgreSQL: no JsonObject built only to be encoded again.
     return conn.preparedQuery("INSERT INTO orders (account_id, client_order_id, symbol, side, quantity, order_type, "
             + "limit_price, stop_price, tif, status, filled_quantity, fill_price, fill_quote, fill_reason, reject_code, "
             + "reject_reason, triggered, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
             + "$12, $13::text::jsonb, $14, $15, $16, $17, $18, $18) RETURNING id")
         .execute(params)
-        .map(rows -> placed.withId(rows.iterator().next().getLong(0)));
+        .map(rows -> order.withId(rows.iterator().next().getLong(0)));
   }
 
   /**

@@ -314,34 +314,35 @@ public final class LiveDataRedis {
    * of the later scripts of the same batch go back in with their next quote.
    */
   public Future<QuotesWritten> writeQuotes(List<Quote> quotes, String fence) {
+    try {
+      // A bug that throws is answered as a failed write (its quotes go back), never as a future that never ends.
+      return sendScripts(quotes, fence).recover(bug -> Future.succeededFuture(new QuotesWritten(0, false, bug)));
+    } catch (RuntimeException bug) {
+      return Future.succeededFuture(new QuotesWritten(0, false, bug));
+    }
+  }
+
+  private Future<QuotesWritten> sendScripts(List<Quote> quotes, String fence) {
     List<List<Quote>> parts = new ArrayList<>();
     for (int from = 0; from < quotes.size(); from += QUOTES_PER_SCRIPT) {
       parts.add(quotes.subList(from, Math.min(quotes.size(), from + QUOTES_PER_SCRIPT)));
     }
     if (client != null) {
-      // Pooled: scripts on different connections could run in any order, so each waits for the one before.
-      return writeInTurn(parts, 0, 0, fence);
+      // Pooled: scripts on different connections could run in any order, so each is sent once the one before ran.
+      return outcome(parts, i -> publishScript(parts.get(i), fence), 0, 0);
     }
     List<Future<Boolean>> scripts = parts.stream().map(part -> publishScript(part, fence)).toList();
-    return Future.join(scripts).transform(all -> {
-      int written = 0;
-      for (int i = 0; i < scripts.size(); i++) {
-        Future<Boolean> script = scripts.get(i);
-        if (script.failed() || !script.result()) {
-          return Future.succeededFuture(new QuotesWritten(written, script.succeeded(), script.cause()));
-        }
-        written += parts.get(i).size();
-      }
-      return Future.succeededFuture(new QuotesWritten(written, false, null));
-    });
+    return Future.join(scripts).transform(all -> outcome(parts, scripts::get, 0, 0));
   }
 
-  private Future<QuotesWritten> writeInTurn(List<List<Quote>> parts, int next, int written, String fence) {
+  /** Goes through the scripts' answers in order: the batch's outcome is decided by the first that did not write. */
+  private static Future<QuotesWritten> outcome(List<List<Quote>> parts,
+      java.util.function.IntFunction<Future<Boolean>> script, int next, int written) {
     if (next == parts.size()) {
       return Future.succeededFuture(new QuotesWritten(written, false, null));
     }
-    return publishScript(parts.get(next), fence).transform(done -> done.succeeded() && done.result()
-        ? writeInTurn(parts, next + 1, written + parts.get(next).size(), fence)
+    return script.apply(next).transform(done -> done.succeeded() && done.result()
+        ? outcome(parts, script, next + 1, written + parts.get(next).size())
         : Future.succeededFuture(new QuotesWritten(written, done.succeeded(), done.cause())));
   }
 

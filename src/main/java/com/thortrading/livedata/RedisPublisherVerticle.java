@@ -194,20 +194,9 @@ public final class RedisPublisherVerticle extends VerticleBase {
     String holder = fence.get();
     // Sent together, and run in this order: bars after their quotes, each script under the same fence, so a node
     // that lost the lease writes neither.
-    Future<LiveDataRedis.QuotesWritten> quotes;
-    Future<Boolean> bars;
-    try {
-      quotes = on.writeQuotes(sent.quotes(), holder)
-          .recover(bug -> Future.succeededFuture(new LiveDataRedis.QuotesWritten(0, false, bug)));
-      bars = on.writeBars(sent.bars(), holder);
-    } catch (RuntimeException bug) {
-      // Answered as a failed write, so the batch is not left in flight for ever and its quotes go back.
-      quotes = Future.succeededFuture(new LiveDataRedis.QuotesWritten(0, false, bug));
-      bars = Future.failedFuture(bug);
-    }
-    Future<LiveDataRedis.QuotesWritten> quotesWritten = quotes;
-    Future<Boolean> barsWritten = bars;
-    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotesWritten.result(), barsWritten));
+    Future<LiveDataRedis.QuotesWritten> quotes = on.writeQuotes(sent.quotes(), holder); // never fails
+    Future<Boolean> bars = on.writeBars(sent.bars(), holder);
+    Future.join(quotes, bars).onComplete(done -> written(sent, on, quotes.result(), bars));
   }
 
   /** A batch's answer; they come in the order the batches were sent. */

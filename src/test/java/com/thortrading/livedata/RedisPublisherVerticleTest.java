@@ -221,10 +221,7 @@ class RedisPublisherVerticleTest {
 
   private static void largeBatchLandsWholeAndInOrder(LiveDataRedis on, String prefix) throws Exception {
     int symbols = 2 * LiveDataRedis.QUOTES_PER_SCRIPT + 500;
-    List<Quote> batch = new ArrayList<>();
-    for (int i = 0; i < symbols; i++) {
-      batch.add(quote(String.format("%s%05d", prefix, i), "1.00", "0.99"));
-    }
+    List<Quote> batch = numbered(prefix, symbols);
     try (ChannelListener listener = new ChannelListener().start(); Jedis jedis = REDIS.jedis()) {
       jedis.configResetStat();
       assertThat(on.publishQuotes(batch, "").await()).isTrue();
