@@ -170,9 +170,11 @@ class FaultsTest {
     Process service = start(port);
     List<Sent> sent;
     try {
-      sent = new ArrayList<>(burst(port, "killed", 120));
-      // Kill it while the burst is in flight: some orders are committed, some not, some mid-transaction.
-      await().atMost(Duration.ofSeconds(20)).until(() -> sent.stream().filter(s -> s.reply().isDone()).count() >= 20);
+      sent = new ArrayList<>(burst(port, "killed", 240));
+      // Kill it while the burst is in flight: some orders are committed, some not, some mid-transaction. Looked at
+      // every millisecond: the engine places one account's orders faster than the default poll (100 ms) would see.
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
+          .until(() -> sent.stream().filter(s -> s.reply().isDone()).count() >= 20);
       service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     } finally {
       service.destroyForcibly();
