@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * against the account as the ones before it leave it, starting from the account as this node last wrote it (or
  * read it, in one snapshot, when it has no copy). The batch is then sent as one pipeline: per account, in the order
  * of their ids (so two batches never wait on each other's locks in opposite orders), {@code claim_account} (which
- * locks the account and checks its event seq is still the one decided against), each order with its fill and event,
- * the positions; then COMMIT. An account's row is locked only while PostgreSQL runs the batch.
+ * locks the account and checks its event seq is still the one decided against), its orders with their fills and
+ * events (one statement), its positions; then COMMIT. An account's row is locked only while PostgreSQL runs the batch.
  *
  * <p>If an account changed in between (a fill by the matcher, a cancel, another node), its claim fails, nothing of
  * the batch is written, and the batch is decided again from fresh reads. A {@code client_order_id} already used is
@@ -55,8 +55,8 @@ final class PlacementBatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlacementBatcher.class);
   /**
-   * Orders in one batch: each is up to 3 statements of one pipeline, with a claim and the positions per account,
-   * about 165 at most, inside the connection's pipelining limit (256).
+   * Orders in one batch. Per account the pipeline holds a claim, one statement for all its orders (with their fills
+   * and events) and its positions: at most about 100 statements, inside the connection's pipelining limit (256).
    */
   static final int MAX_BATCH = 32;
   /**
@@ -358,8 +358,11 @@ final class PlacementBatcher {
       List<Future<?>> sent = new ArrayList<>();
       // Whose statement each of sent is (null: the transaction's own), to tell which account failed the batch.
       List<String> owners = new ArrayList<>();
-      List<Future<Order>> stored = new ArrayList<>();
+      // Each account's orders as stored, the accounts in the order of byAccount (so of all).
+      List<Future<List<Order>>> stored = new ArrayList<>();
       sent.add(conn.query("BEGIN").execute());
+      owners.add(null);
+      sent.add(conn.query(TradingStore.GENERIC_PLANS).execute());
       owners.add(null);
       byAccount.forEach((account, planned) -> {
         AccountState end = planned.get(planned.size() - 1).after();
@@ -382,33 +385,33 @@ final class PlacementBatcher {
               : cause);
         }
         byAccount.values().forEach(planned -> remember(planned.get(planned.size() - 1).after()));
+        List<Order> orders = stored.stream().flatMap(f -> f.result().stream()).toList();
         for (int i = 0; i < all.size(); i++) {
-          answer(all.get(i), stored.get(i).result(), quotes);
+          answer(all.get(i), orders.get(i), quotes);
         }
         return Future.succeededFuture();
       });
     });
   }
 
-  /** One account's orders, fills, events and positions, added to the batch's pipeline after its claim. */
+  /** One account's orders (with their fills and events, one statement) and positions, after its claim. */
   private void writeAccount(SqlConnection conn, String account, List<Planned> planned,
-      List<Future<?>> sent, List<Future<Order>> stored) {
+      List<Future<?>> sent, List<Future<List<Order>>> stored) {
     AccountState end = planned.get(planned.size() - 1).after();
     Set<String> traded = new HashSet<>();
+    List<TradingStore.PlacedOrder> placed = new ArrayList<>(planned.size());
     for (Planned p : planned) {
-      PlacementRules.Placement placement = p.placement();
-      Future<Order> order = store.insertOrder(conn, p.order());
-      stored.add(order);
-      sent.add(order);
-      if (placement.execution().isPresent()) {
-        sent.add(store.insertFill(conn, p.order(), placement.filledQuantity(),
-            placement.fillPrice().orElseThrow(), placement.fillQuote()));
+      boolean executed = p.placement().execution().isPresent();
+      if (executed) {
         traded.add(p.order().symbol());
       }
-      // Stored with the order as built (id 0): PostgreSQL puts in its id.
-      sent.add(store.insertEventOfLastOrder(conn, account, p.after().eventSeq(),
+      // The event as built (id 0): PostgreSQL puts in the order's id.
+      placed.add(new TradingStore.PlacedOrder(p.order(), executed, p.after().eventSeq(),
           event(p, AccountsJson.order(p.order()))));
-      }
+    }
+    Future<List<Order>> orders = store.insertPlacedOrders(conn, account, placed);
+    sent.add(orders);
+    stored.add(orders);
     // Each traded symbol's position as the batch leaves it.
     end.positions().stream().filter(position -> traded.contains(position.symbol()))
         .forEach(position -> sent.add(store.savePosition(conn, account, position)));

@@ -156,6 +156,29 @@ class BatchedOrdersTest {
       assertThat(event.copy().put("seq", null).put("account_snapshot", null)).isEqualTo(stored.copy()
           .put("seq", null).put("account_snapshot", null));
     }
+    // Numbered in the order they were decided, as the book's time priority and every newest-first list read them:
+    // ids rise with the seqs, though a batch stores several orders in one statement.
+    for (int i = 1; i < orders; i++) {
+      assertThat(events.getJsonObject(i).getLong("id")).as("order of seq %d", i + 1)
+          .isGreaterThan(events.getJsonObject(i - 1).getLong("id"));
+    }
+    // Each event row points at its own order, and each filled order has the one fill it was placed with; the fills
+    // are numbered in the order of their orders.
+    io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows = pool.preparedQuery("SELECT e.order_id, "
+            + "(e.body->>'id')::bigint AS body_id, o.status, (SELECT count(*) FROM fills f WHERE f.order_id = o.id "
+            + "AND f.quantity = o.filled_quantity AND f.price = o.fill_price AND f.quote = o.fill_quote) AS fills "
+            + "FROM order_events e JOIN orders o ON o.id = e.order_id WHERE e.account_id = $1 ORDER BY e.seq")
+        .execute(io.vertx.sqlclient.Tuple.of(account)).await();
+    assertThat(rows.size()).isEqualTo(orders);
+    for (io.vertx.sqlclient.Row row : rows) {
+      assertThat(row.getLong("body_id")).isEqualTo(row.getLong("order_id"));
+      assertThat(row.getLong("fills")).as("fills of order %d", row.getLong("order_id"))
+          .isEqualTo("FILLED".equals(row.getString("status")) ? 1L : 0L);
+    }
+    List<Long> fillOrders = new ArrayList<>();
+    pool.preparedQuery("SELECT order_id FROM fills WHERE account_id = $1 ORDER BY id")
+        .execute(io.vertx.sqlclient.Tuple.of(account)).await().forEach(row -> fillOrders.add(row.getLong(0)));
+    assertThat(fillOrders).hasSize(100).isSorted();
     booksAgree();
   }
 
