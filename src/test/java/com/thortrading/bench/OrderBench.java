@@ -208,8 +208,9 @@ public final class OrderBench {
     String command = "bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args));
     settings.put("ThorTrading", "the jar, THOR_ORDER_RATE_PER_SECOND=1000000, THOR_SIM_CHANGE_PROBABILITY=0, "
         + "defaults otherwise (pool of 16, one HTTP instance per core)");
-    settings.put("load", warmup + " s warm-up (" + firstWarmup + " s for each server's first step), " + measure + " s measured, "
-        + "closed loop, one connection per client, all clients on one event loop, market buys of 1 " + SYMBOL);
+    settings.put("load", warmup + " s warm-up (" + firstWarmup + " s for each server's first step), " + measure
+        + " s measured, closed loop, one connection per client, all clients on one event loop, market buys of 1 "
+        + SYMBOL);
     String report = report(rows, settings, command, started, pgbench);
     Files.writeString(OUT.resolve("orders.md"), report);
     Map<String, Object> json = new LinkedHashMap<>();
