@@ -358,23 +358,18 @@ class TradingPageBrowserTest {
           in.response().setStatusCode(403).end("This proxy does not allow websockets");
           return;
         }
-        in.pause();
         RequestOptions options = new RequestOptions().setMethod(in.method()).setURI(in.uri());
         in.headers().forEach((name, value) -> {
-          if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+          String lower = name.toLowerCase(Locale.ROOT);
+          if (!HOP_BY_HOP.contains(lower) && !lower.equals("content-length")) {
             options.addHeader(name, value);
           }
         });
-        client.request(options)
-            .compose(out -> {
-              String length = in.getHeader("content-length");
-              if (length != null) {
-                out.putHeader("content-length", length);
-              } else if (in.method() != HttpMethod.GET && in.method() != HttpMethod.HEAD) {
-                out.setChunked(true);
-              }
-              return out.send(in);
-            })
+        // The request's body is read whole, then sent: the page's bodies are small, and piping them raced with
+        // the answer (a chunk written to a request already complete threw in the pipe, and that exchange hung).
+        in.body()
+            .compose(body -> client.request(options).compose(out -> body.length() == 0
+                && (in.method() == HttpMethod.GET || in.method() == HttpMethod.HEAD) ? out.send() : out.send(body)))
             .onSuccess(answer -> {
               passed.add(in.method() + " " + in.path() + " " + answer.statusCode());
               HttpServerResponse response = in.response().setStatusCode(answer.statusCode());
